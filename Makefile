@@ -1,0 +1,51 @@
+# The key-account warehouse: `make run` runs the nightly job on the embedded
+# default (DuckDB) with the bundled demo data; `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+VAR := $(CURDIR)/var
+AS_OF ?=
+SCALE ?= 1m
+
+export KAM_HOME ?= $(VAR)
+export AIRFLOW_HOME ?= $(VAR)/airflow
+export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
+export AIRFLOW__CORE__LOAD_EXAMPLES := False
+export AIRFLOW__CORE__UNIT_TEST_MODE := False
+export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export DBT_SEND_ANONYMOUS_USAGE_STATS := False
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := False
+export PYTHONPATH := $(CURDIR)/plugins
+
+.PHONY: install run test bench demo-data airflow-db clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+airflow-db: install
+	mkdir -p $(AIRFLOW_HOME)
+	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+
+demo-data: install
+	$(BIN)/python -m kam.demo.generate --if-absent
+
+run: install airflow-db demo-data
+	$(BIN)/python -m kam.cli.run_nightly $(if $(AS_OF),--as-of $(AS_OF))
+
+test: install airflow-db
+	bash tests/postgres/ensure_postgres.sh || true
+	$(BIN)/python -m pytest
+
+bench: install airflow-db
+	$(BIN)/python -m bench.run --scale $(SCALE)
+
+clean:
+	rm -rf $(VAR) dbt_project/target dbt_project/logs

@@ -1,0 +1,1 @@
+"""The key-account warehouse: extraction, quality gate, publication and exports."""

@@ -1,0 +1,75 @@
+"""Settings of the pipeline, read from `KAM_*` environment variables.
+
+Every path defaults to a folder under `KAM_HOME` (default `./var`), so `make run`
+works with no configuration at all. An Airflow connection can take the place of
+a variable: set `KAM_<NAME>_CONN_ID` to a connection id and its URI (or, for
+folders, its `extra.path`) is used instead.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+
+
+def _home() -> Path:
+    return Path(os.environ.get("KAM_HOME", REPO_ROOT / "var")).resolve()
+
+
+def _from_connection(name: str) -> str | None:
+    """Value of an Airflow connection named by KAM_<NAME>_CONN_ID, if set."""
+    conn_id = os.environ.get(f"KAM_{name}_CONN_ID")
+    if not conn_id:
+        return None
+    from airflow.sdk import BaseHook  # imported lazily: plain scripts need no Airflow
+
+    conn = BaseHook.get_connection(conn_id)
+    path = (conn.extra_dejson or {}).get("path")
+    return path or conn.get_uri()
+
+
+def _setting(name: str, default: Path | str) -> str:
+    return _from_connection(name) or os.environ.get(f"KAM_{name}") or str(default)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the sources, the warehouse, the reporting DB and the exports live."""
+
+    home: Path
+    orders_source: str
+    crm_source: str
+    warehouse: str
+    reporting_db: str
+    export_dir: Path
+    report_dir: Path
+    duckdb_threads: int
+    duckdb_memory_limit: str
+    alert_webhook: str | None
+    alert_email: str | None
+
+    @property
+    def warehouse_is_postgres(self) -> bool:
+        return self.warehouse.startswith(("postgresql://", "postgres://", "postgresql+"))
+
+
+def load_settings() -> Settings:
+    """Read the settings from the environment (and Airflow connections)."""
+    home = _home()
+    demo = home / "demo"
+    return Settings(
+        home=home,
+        orders_source=_setting("ORDERS_SOURCE", f"sqlite:///{demo / 'erp.sqlite'}"),
+        crm_source=_setting("CRM_SOURCE", demo / "crm"),
+        warehouse=_setting("WAREHOUSE", home / "warehouse.duckdb"),
+        reporting_db=_setting("REPORTING_DB", home / "reporting.duckdb"),
+        export_dir=Path(_setting("EXPORT_DIR", home / "exports")),
+        report_dir=Path(_setting("REPORT_DIR", home / "reports")),
+        duckdb_threads=int(os.environ.get("KAM_DUCKDB_THREADS", "2")),
+        duckdb_memory_limit=os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", "4GB"),
+        alert_webhook=os.environ.get("KAM_ALERT_WEBHOOK") or None,
+        alert_email=os.environ.get("KAM_ALERT_EMAIL") or None,
+    )
