@@ -41,7 +41,7 @@ run: install airflow-db demo-data
 	$(BIN)/python -m kam.cli.run_nightly $(if $(AS_OF),--as-of $(AS_OF))
 
 test: install airflow-db
-	bash tests/postgres/ensure_postgres.sh || true
+	bash tests/postgres/install_postgres.sh
 	$(BIN)/python -m pytest
 
 bench: install airflow-db
