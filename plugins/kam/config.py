@@ -65,7 +65,7 @@ def load_settings() -> Settings:
         orders_source=_setting("ORDERS_SOURCE", f"sqlite:///{demo / 'erp.sqlite'}"),
         crm_source=_setting("CRM_SOURCE", demo / "crm"),
         warehouse=_setting("WAREHOUSE", home / "warehouse.duckdb"),
-        reporting_db=_setting("REPORTING_DB", home / "reporting.duckdb"),
+        reporting_db=_setting("REPORTING_DB", home / "kam_reporting.duckdb"),
         export_dir=Path(_setting("EXPORT_DIR", home / "exports")),
         report_dir=Path(_setting("REPORT_DIR", home / "reports")),
         duckdb_threads=int(os.environ.get("KAM_DUCKDB_THREADS", "2")),
