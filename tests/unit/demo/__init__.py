@@ -1,0 +1,1 @@
+"""Tests of the demo source systems generator (kam.demo)."""
