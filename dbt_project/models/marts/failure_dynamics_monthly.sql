@@ -5,7 +5,7 @@
 with events as (
 
     select customer_id,
-           cast({{ dbt.date_trunc('month', 'event_date') }} as date) as month_start,
+           {{ month_start('event_date') }} as month_start,
            failure_category,
            failure_area
     from {{ ref('int_failure_events') }}
@@ -26,12 +26,12 @@ monthly_orders as (
 
     -- the customer's orders dated in the month, not cancelled
     select customer_id,
-           cast({{ dbt.date_trunc('month', 'order_date') }} as date) as month_start,
+           {{ month_start('order_date') }} as month_start,
            count(*) as orders_count
     from {{ ref('int_orders') }}
     where status <> 'cancelled'
       and order_date <= {{ d }}
-    group by customer_id, cast({{ dbt.date_trunc('month', 'order_date') }} as date)
+    group by customer_id, {{ month_start('order_date') }}
 
 ),
 
