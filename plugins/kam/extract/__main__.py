@@ -1,0 +1,35 @@
+"""Command line: `python -m kam.extract [--system erp|crm|all] [--run-id ID]`.
+
+Settings come from the environment (KAM_ORDERS_SOURCE, KAM_CRM_SOURCE,
+KAM_WAREHOUSE, ...); prints the run's report as JSON; exit code 2 on a source error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+
+from kam.config import load_settings
+from kam.extract import ExtractError, default_run_id, extract_all, extract_crm, extract_erp
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kam.extract", description=__doc__.splitlines()[0])
+    parser.add_argument("--system", choices=("erp", "crm", "all"), default="all")
+    parser.add_argument("--run-id", default=None, help="run id recorded with every row (default: manual__<time>)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(message)s")
+    settings = load_settings()
+    run = {"erp": extract_erp, "crm": extract_crm, "all": extract_all}[args.system]
+    try:
+        report = run(settings, args.run_id or default_run_id())
+    except ExtractError as exc:
+        print(f"extraction failed: {exc}", file=sys.stderr)
+        return 2
+    print(json.dumps(report.to_dict(), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

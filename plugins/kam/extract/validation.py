@@ -1,0 +1,173 @@
+"""Vectorised contract checks: one SQL statement turns a staged source into checked rows.
+
+Every value is trimmed (spaces, tabs, CR, LF) and an empty value is null. Each
+contract column gets a converted value `v__<column>` and a reason when it breaks
+the contract; the row's `_reason` joins its reasons with '; ' (null = valid).
+
+Reason wording (the value quoted is the trimmed text):
+  missing key                                   a key column is empty
+  <col>: missing required value                 a required non-key column is empty
+  <col>: not a date: '<v>'                      not YYYY-MM-DD
+  <col>: unparseable date: '<v>'                YYYY-MM-DD but no such day
+  <col>: not a timestamp: '<v>'                 not ISO 8601
+  <col>: unparseable timestamp: '<v>'           ISO shape but no such instant
+  <col>: not a number: '<v>'                    decimal / integer with other than digits, sign, one dot, exponent
+  <col>: not an integer: '<v>'                  a number with a fractional part
+  <col>: number too large: '<v>'                does not fit the raw column type
+  <col>: not a boolean: '<v>'                   not true/false, 1/0, yes/no (any case)
+  <col>: not in enumeration: '<v>'              not one of the contract's values (any case)
+  <col>: out of range (>0): '<v>'               (also >=0, 1..5, <=x)
+  not a JSON object / malformed CSV line: ...   the row could not be parsed at all
+"""
+from __future__ import annotations
+
+from kam.contract import SQL_TYPES, Column, SourceObject
+from kam.extract.staged import StagedSource, quote_ident, quote_literal
+
+WHITESPACE = "' \t\r\n'"
+DATE_RE = r"\d{4}-\d{2}-\d{2}"
+NUMBER_RE = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
+# a plain date (midnight), or date, T or space, HH:MM[:SS[.fraction]], then Z or an offset or nothing (UTC)
+TIMESTAMP_RE = (r"\d{4}-\d{2}-\d{2}([Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?"
+                r"([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?")
+PATTERNS = {"date": DATE_RE, "timestamp": TIMESTAMP_RE, "decimal": NUMBER_RE, "rate": NUMBER_RE,
+            "integer": NUMBER_RE}
+TRUE_WORDS = ("true", "1", "yes")
+FALSE_WORDS = ("false", "0", "no")
+
+
+def _t(col: Column) -> str:
+    """Trimmed text, null when empty."""
+    return quote_ident(f"t__{col.name}")
+
+
+def _m(col: Column) -> str:
+    """Whether the trimmed text has the shape of the column's type."""
+    return quote_ident(f"m__{col.name}")
+
+
+def _w(col: Column) -> str:
+    """Integer columns: the number read wide (decimal(38,10)), to test integrality."""
+    return quote_ident(f"w__{col.name}")
+
+
+def _v(col: Column) -> str:
+    """The converted value."""
+    return quote_ident(f"v__{col.name}")
+
+
+def _reason(col: Column, text: str) -> str:
+    return f"{quote_literal(col.name + ': ' + text + ': ')} || '''' || {_t(col)} || ''''"
+
+
+def _in_list(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(quote_literal(v) for v in values) + ")"
+
+
+def _shape(col: Column) -> str | None:
+    pattern = PATTERNS.get(col.type)
+    return f"regexp_full_match({_t(col)}, {quote_literal(pattern)})" if pattern else None
+
+
+def _converted(col: Column) -> str:
+    """SQL of the converted (typed) value; null when empty or invalid."""
+    t, m = _t(col), _m(col)
+    kind = col.type
+    if kind == "date":
+        return f"case when {m} then try_cast({t} as date) end"
+    if kind == "timestamp":  # session TimeZone is UTC: no offset means UTC
+        return f"case when {m} then timezone('UTC', try_cast(upper({t}) as timestamptz)) end"
+    if kind in ("decimal", "rate"):
+        return f"case when {m} then try_cast({t} as {SQL_TYPES[kind]}) end"
+    if kind == "integer":
+        return f"case when {_w(col)} = trunc({_w(col)}) then try_cast({_w(col)} as bigint) end"
+    if kind == "boolean":
+        return (f"case when lower({t}) in {_in_list(TRUE_WORDS)} then true "
+                f"when lower({t}) in {_in_list(FALSE_WORDS)} then false end")
+    if kind == "enum":
+        return f"case when lower({t}) in {_in_list(col.enum)} then lower({t}) end"
+    if kind == "currency":
+        return f"upper({t})"
+    return t
+
+
+def _range_text(col: Column) -> str | None:
+    low = col.exclusive_minimum if col.exclusive_minimum is not None else col.minimum
+    if low is not None and col.maximum is not None:
+        return f"{_num(low)}..{_num(col.maximum)}"
+    if col.exclusive_minimum is not None:
+        return f">{_num(col.exclusive_minimum)}"
+    if col.minimum is not None:
+        return f">={_num(col.minimum)}"
+    if col.maximum is not None:
+        return f"<={_num(col.maximum)}"
+    return None
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _range_violation(col: Column) -> str | None:
+    v = _v(col)
+    conds = []
+    if col.exclusive_minimum is not None:
+        conds.append(f"{v} <= {col.exclusive_minimum}")
+    if col.minimum is not None:
+        conds.append(f"{v} < {col.minimum}")
+    if col.maximum is not None:
+        conds.append(f"{v} > {col.maximum}")
+    return " or ".join(conds) if conds else None
+
+
+def _column_reason(col: Column, is_key: bool) -> str:
+    """SQL giving this column's reason (null when fine)."""
+    t, m, v = _t(col), _m(col), _v(col)
+    if is_key or col.nullable:
+        whens = [f"when {t} is null then null"]  # an empty key is reported once as 'missing key'
+    else:
+        whens = [f"when {t} is null then {quote_literal(col.name + ': missing required value')}"]
+    kind = col.type
+    if kind == "date":
+        whens.append(f"when not {m} then {_reason(col, 'not a date')}")
+        whens.append(f"when {v} is null then {_reason(col, 'unparseable date')}")
+    elif kind == "timestamp":
+        whens.append(f"when not {m} then {_reason(col, 'not a timestamp')}")
+        whens.append(f"when {v} is null then {_reason(col, 'unparseable timestamp')}")
+    elif kind in ("decimal", "rate", "integer"):
+        whens.append(f"when not {m} then {_reason(col, 'not a number')}")
+        if kind == "integer":
+            whens.append(f"when {_w(col)} <> trunc({_w(col)}) then {_reason(col, 'not an integer')}")
+        whens.append(f"when {v} is null then {_reason(col, 'number too large')}")
+    elif kind == "boolean":
+        whens.append(f"when {v} is null then {_reason(col, 'not a boolean')}")
+    elif kind == "enum":
+        whens.append(f"when {v} is null then {_reason(col, 'not in enumeration')}")
+    violation = _range_violation(col)
+    if violation:
+        whens.append(f"when {violation} then {_reason(col, f'out of range ({_range_text(col)})')}")
+    return "case " + " ".join(whens) + " end"
+
+
+def checked_select(obj: SourceObject, staged: StagedSource, seq_offset: int) -> str:
+    """SELECT producing, per staged row: v__<col> typed values, _source, _row, _load_seq, _reason, _raw."""
+    trimmed = ", ".join(
+        f"nullif(trim({staged.columns[c.name]}, {WHITESPACE}), '') as {_t(c)}" for c in obj.columns)
+    shapes = "".join(f", {_shape(c)} as {_m(c)}" for c in obj.columns if _shape(c))
+    wide = "".join(f", case when {_m(c)} then try_cast({_t(c)} as decimal(38,10)) end as {_w(c)}"
+                   for c in obj.columns if c.type == "integer")
+    converted = ", ".join(f"{_converted(c)} as {_v(c)}" for c in obj.columns)
+    key_missing = " or ".join(f"{_t(obj.column(k))} is null" for k in obj.key)
+    reasons = [f"case when {key_missing} then 'missing key' end"]
+    reasons += [_column_reason(c, c.name in obj.key) for c in obj.columns]
+    reason = f"coalesce({staged.parse_error}, nullif(concat_ws('; ', {', '.join(reasons)}), ''))"
+    values = ", ".join(_v(c) for c in obj.columns)
+    return f"""
+        select {values}, {quote_literal(staged.source)} as _source, _row, {int(seq_offset)} + _row as _load_seq,
+               _reason, case when _reason is not null then {staged.raw} end as _raw
+        from (select *, {reason} as _reason
+              from (select *, {converted}
+                    from (select *{wide}
+                          from (select *{shapes}
+                                from (select *, {staged.row} as _row, {trimmed} from {staged.table}) s0) s1) s2) s3) s4
+    """
