@@ -1,0 +1,12 @@
+-- One row per CRM contact. Holds personal data (full_name, email, phone) that never leaves the warehouse.
+-- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+select
+    contact_id,
+    account_id,
+    full_name,
+    email,
+    phone,
+    job_title,
+    is_decision_maker,
+    updated_at
+from {{ source('raw', 'contacts') }}
