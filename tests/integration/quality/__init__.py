@@ -1,0 +1,1 @@
+"""Tests of the data-quality gate (kam.quality) on a fake warehouse and on the worked example."""

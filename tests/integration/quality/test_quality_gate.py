@@ -1,0 +1,230 @@
+"""The data-quality gate on a fake warehouse: a clean candidate passes; data breaking one
+blocking check fails exactly that check; warnings never block; first run; missing tables."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from . import fake_warehouse as fw
+
+BLOCKING = ["dbt_tests", "one_row_per_customer", "abc_revenue_iff_revenue", "revenue_shares_sum_to_one",
+            "class_a_share", "quarantine_share", "row_count_change", "freshness", "table_expectations"]
+WARNINGS = ["orders_unknown_customer", "orders_without_rate", "margin_coverage_low"]
+
+
+def test_clean_candidate_passes_every_check(gate):
+    result = gate()
+    assert result.passed
+    assert [c.name for c in result.checks] == BLOCKING + WARNINGS
+    assert [c.name for c in result.checks if c.blocking] == BLOCKING
+    assert [c.name for c in result.checks if not c.passed] == []
+    assert result.failed_checks == [] and result.warnings == []
+    # only this run's quarantine counts (50 rows of old_run are ignored): 5 of 1000
+    assert result.check("quarantine_share").observed == pytest.approx(0.005)
+    # the later *blocked* run (100 rows) is not the last publication
+    rows = result.check("row_count_change").details
+    assert rows["last_published"]["run_id"] == "published_run" and rows["candidate_rows"] == 8
+    assert result.check("row_count_change").observed == 0
+    assert result.check("freshness").observed == pytest.approx(4.0)
+    assert result.check("class_a_share").observed == pytest.approx(0.85)
+    assert result.check("revenue_shares_sum_to_one").observed == pytest.approx(1.0)
+    assert result.check("one_row_per_customer").details["missing_customers"] == 0
+    assert result.check("one_row_per_customer").details["extra_customers"] == 0
+    assert {t.table for t in result.tables} == {
+        "customer_segments", "abc_xyz_matrix", "key_accounts", "win_back_list", "failure_dynamics_monthly",
+        "kam_workload", "segment_changes", "key_account_dossier"}
+    assert all(t.success and t.expectations for t in result.tables)
+
+
+def _duplicate_row(con):
+    con.execute("insert into marts.customer_segments select * from marts.customer_segments where customer_id = 'C07'")
+
+
+def _missing_customer(con):
+    con.execute("delete from marts.customer_segments where customer_id = 'C08'")
+
+
+def _deleted_account_added(con):
+    con.execute("insert into marts.customer_segments select * replace ('C99' as customer_id) "
+                "from marts.customer_segments where customer_id = 'C07'")
+
+
+def _class_on_zero_revenue(con):
+    con.execute("update marts.customer_segments set abc_revenue = 'C' where customer_id = 'C07'")
+
+
+def _no_class_on_revenue(con):
+    con.execute("update marts.customer_segments set abc_revenue = null where customer_id = 'C06'")
+
+
+def _shares_off(con):
+    con.execute("update marts.customer_segments set revenue_share = 0.05 where customer_id = 'C06'")
+
+
+def _class_a_too_small(con):
+    con.execute("update marts.customer_segments set abc_revenue = 'B' where customer_id = 'C02'")
+
+
+def _quarantine_two_percent(con):
+    fw.add_quarantine(con, "orders", 15)  # 20 of 1000
+
+
+def _quarantine_without_extraction(con):
+    fw.add_quarantine(con, "contacts", 1)  # quarantined rows, but nothing read: counts as 100%
+
+
+def _row_count_up_a_third(con):
+    fw.set_published(con, 6)  # 8 now
+
+
+def _orders_stale(con):
+    con.execute("update raw.orders set updated_at = least(updated_at, timestamp '2026-10-13 23:59:59')")
+
+
+def _bad_lapse_status(con):
+    con.execute("update marts.customer_segments set lapse_status = 'gone' where customer_id = 'C03'")
+
+
+def _missing_mart(con):
+    con.execute("drop table marts.key_accounts")
+
+
+@pytest.mark.parametrize("breaks, failed, observed", [
+    (_duplicate_row, "one_row_per_customer", 1),
+    (_missing_customer, "one_row_per_customer", 1),
+    (_deleted_account_added, "one_row_per_customer", 1),
+    (_class_on_zero_revenue, "abc_revenue_iff_revenue", 1),
+    (_no_class_on_revenue, "abc_revenue_iff_revenue", 1),
+    (_shares_off, "revenue_shares_sum_to_one", 1.04),
+    (_class_a_too_small, "class_a_share", 0.60),
+    (_quarantine_two_percent, "quarantine_share", 0.02),
+    (_quarantine_without_extraction, "quarantine_share", 1.0),
+    (_row_count_up_a_third, "row_count_change", 1 / 3),
+    (_orders_stale, "freshness", 48.0),
+    (_bad_lapse_status, "table_expectations", 1),
+    (_missing_mart, "table_expectations", 1),
+])
+def test_breaking_one_rule_fails_exactly_that_check(warehouse, gate, breaks, failed, observed):
+    breaks(warehouse)
+    result = gate()
+    assert not result.passed
+    assert [c.name for c in result.failed_checks] == [failed]
+    check = result.check(failed)
+    assert check.observed == pytest.approx(observed)
+    assert check.message and check.action
+    assert failed in result.summary()
+
+
+def test_dbt_failure_fails_only_dbt_tests(gate):
+    result = gate(dbt_failures=["not_null_customer_segments_customer_id"])
+    assert [c.name for c in result.failed_checks] == ["dbt_tests"]
+    assert "not_null_customer_segments_customer_id" in result.check("dbt_tests").message
+    assert result.check("dbt_tests").observed == 1
+
+
+def test_failure_details_name_the_rows(warehouse, gate):
+    _duplicate_row(warehouse)
+    _missing_customer(warehouse)
+    check = gate().check("one_row_per_customer")
+    assert check.details["duplicate_ids_sample"] == ["C07"]
+    assert check.details["missing_sample"] == ["C08"]
+    assert "C07" in check.message and "C08" in check.message
+    # the Great Expectations mirror of the rule failed too and is recorded with the check
+    unique = [e for e in check.details["expectations"] if e["type"] == "expect_column_values_to_be_unique"]
+    assert [e["success"] for e in unique] == [False]
+
+
+def test_untagged_expectation_names_table_and_column(warehouse, gate):
+    _bad_lapse_status(warehouse)
+    check = gate().check("table_expectations")
+    assert "customer_segments" in check.message and "lapse_status" in check.message and "gone" in check.message
+    _missing_mart(warehouse)
+    assert "marts.key_accounts does not exist" in gate().check("table_expectations").message
+
+
+def test_limits_are_inclusive(warehouse, gate):
+    fw.add_quarantine(warehouse, "orders", 5)  # exactly 1% of 1000
+    warehouse.execute("update raw.orders set updated_at = least(updated_at, timestamp '2026-10-14 00:00:00')")
+    result = gate(gate_vars={"max_row_change": 1 / 3})
+    fw.set_published(warehouse, 6)
+    at_limit = gate(gate_vars={"max_row_change": 1 / 3})
+    assert result.passed and at_limit.passed
+    assert result.check("quarantine_share").observed == pytest.approx(0.01)
+    assert result.check("freshness").observed == pytest.approx(48.0)
+    assert at_limit.check("row_count_change").observed == pytest.approx(1 / 3)
+
+
+def test_gate_vars_override_the_dbt_vars(warehouse, gate):
+    _quarantine_two_percent(warehouse)
+    assert gate(gate_vars={"quarantine_max_share": 0.03}).passed
+    assert not gate(gate_vars={"freshness_max_hours": 3}).passed
+    assert gate(gate_vars={"freshness_max_hours": 3}).check("freshness").threshold == 3
+
+
+def test_warnings_are_recorded_and_do_not_block(warehouse, gate):
+    # C09: an order before the window, of a customer without account, in CHF without any rate
+    warehouse.execute("insert into raw.orders values ('SO10', 'C09', '2024-05-01', 'delivered', 'CHF', "
+                      "'2024-05-02 08:00:00')")
+    fw.insert_segment(warehouse, fw._segment_row("C09", last_order="2024-05-01", lapse="lost", days=897))
+    warehouse.execute("update marts.customer_segments set margin_coverage = 0.5 where customer_id = 'C05'")
+    result = gate()
+    assert result.passed
+    assert [c.name for c in result.warnings] == WARNINGS
+    assert result.check("orders_unknown_customer").observed == 1
+    assert result.check("orders_unknown_customer").details["customers_sample"] == ["C09"]
+    assert result.check("orders_without_rate").observed == 1
+    assert result.check("orders_without_rate").details["by_currency"] == {"CHF": 1}
+    assert result.check("margin_coverage_low").observed == 1
+    assert result.check("margin_coverage_low").details["largest_below"][0]["customer_id"] == "C05"
+    assert all(not c.blocking for c in result.warnings)
+    assert "warning orders_without_rate" in result.summary()
+
+
+def test_first_run_skips_the_row_count(warehouse, gate):
+    warehouse.execute("drop table reporting.pipeline_runs")
+    warehouse.execute("drop table reporting.customer_segments")
+    check = gate().check("row_count_change")
+    assert check.passed and check.observed is None
+    assert "first run" in check.message
+
+
+def test_row_count_falls_back_to_the_published_table(warehouse, gate):
+    warehouse.execute("drop table reporting.pipeline_runs")
+    warehouse.execute("delete from reporting.customer_segments where customer_id in ('C07', 'C08')")
+    check = gate().check("row_count_change")
+    assert not check.passed
+    assert check.observed == pytest.approx(2 / 6)
+    assert check.details["last_published"]["source"] == "count of reporting.customer_segments"
+
+
+def test_nothing_extracted_this_run_is_zero_of_zero(warehouse, gate):
+    warehouse.execute(f"delete from meta.extract_runs where run_id = '{fw.RUN_ID}'")
+    warehouse.execute(f"delete from quarantine.rows where run_id = '{fw.RUN_ID}'")
+    check = gate().check("quarantine_share")
+    assert check.passed and check.observed == 0
+
+
+def test_missing_candidates_fail_closed(warehouse, gate):
+    warehouse.execute("drop table marts.customer_segments")
+    result = gate()
+    assert not result.passed
+    failed = {c.name for c in result.failed_checks}
+    assert {"one_row_per_customer", "abc_revenue_iff_revenue", "revenue_shares_sum_to_one",
+            "class_a_share", "row_count_change", "table_expectations"} <= failed
+    assert "could not be evaluated" in result.check("class_a_share").message
+
+
+def test_result_serialises_to_json(warehouse, gate):
+    _quarantine_two_percent(warehouse)
+    data = json.loads(gate().to_json())
+    assert data["passed"] is False
+    assert data["failed_checks"] == [{
+        "name": "quarantine_share", "observed": 0.02, "threshold": 0.01,
+        "message": "quarantine share above 1.00% for orders 2.00% (20 of 1000 rows)"}]
+    assert data["warnings"] == []
+    assert data["as_of_date"] == "2026-10-15" and data["run_id"] == fw.RUN_ID
+    quarantine = next(c for c in data["checks"] if c["name"] == "quarantine_share")
+    assert quarantine["details"]["objects"]["orders"] == {
+        "rows_read": 1000, "rows_quarantined_reported": 5, "rows_quarantined": 20, "share": 0.02, "passed": False}
+    assert data["thresholds"]["quarantine_max_share"] == 0.01
