@@ -50,9 +50,10 @@ select
     orders.currency,
     orders.status not in ('cancelled', 'returned') as is_counted,
     orders.status <> 'cancelled' as is_purchase,
-    (
+    coalesce(
         orders.currency = '{{ var("reporting_currency") }}'
-        or rated_currencies.first_rate_date <= orders.order_date
+        or rated_currencies.first_rate_date <= orders.order_date,
+        false
     ) as has_rate,
     accounts.account_id is not null as has_account,
     cast(coalesce(line_totals.revenue_eur, 0) as decimal(38,12)) as revenue_eur,
