@@ -33,19 +33,21 @@ $(VENV)/.installed: requirements.txt
 airflow-db: install
 	mkdir -p $(AIRFLOW_HOME)
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+	$(BIN)/airflow pools set kam_warehouse 1 "DuckDB warehouse: one writing task at a time" > /dev/null
 
 demo-data: install
 	$(BIN)/python -m kam.demo.generate --if-absent
 
-run: install airflow-db demo-data
+# run_nightly generates the demo drop for AS_OF itself when it is absent.
+run: install airflow-db
 	$(BIN)/python -m kam.cli.run_nightly $(if $(AS_OF),--as-of $(AS_OF))
 
 test: install airflow-db
 	bash tests/postgres/install_postgres.sh
 	$(BIN)/python -m pytest
 
-bench: install airflow-db
-	$(BIN)/python -m bench.run --scale $(SCALE)
+bench: install
+	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m bench.run --scale $(SCALE)
 
 clean:
 	rm -rf $(VAR) dbt_project/target dbt_project/logs

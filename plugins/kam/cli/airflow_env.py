@@ -1,0 +1,60 @@
+"""The environment the `airflow` command line needs to run `kam_nightly` from this repository.
+
+`make` exports the same variables; these defaults let `python -m kam.cli.run_nightly`
+work without make. Values already in the environment always win.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from kam.config import REPO_ROOT, Settings
+from kam.dbt_env import TELEMETRY_OFF
+
+WAREHOUSE_POOL = "kam_warehouse"
+POOL_DESCRIPTION = "DuckDB warehouse: one writing task at a time"
+AIRFLOW = str(Path(sys.executable).with_name("airflow"))
+
+
+def airflow_env(settings: Settings, base: dict[str, str] | None = None) -> dict[str, str]:
+    """`base` (default os.environ) plus Airflow home, DAG and plugin folders, telemetry off."""
+    env = dict(os.environ if base is None else base)
+    defaults = {
+        "KAM_HOME": str(settings.home),
+        "AIRFLOW_HOME": str(settings.home / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+        **TELEMETRY_OFF,
+    }
+    for key, value in defaults.items():
+        env.setdefault(key, value)
+    plugins = str(REPO_ROOT / "plugins")
+    paths = [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    if plugins not in paths:
+        env["PYTHONPATH"] = os.pathsep.join([plugins, *paths])
+    return env
+
+
+def airflow(args: list[str], env: dict[str, str], **kwargs) -> subprocess.CompletedProcess:
+    """Run `airflow <args>` with `env`; output captured unless `stdout` is given."""
+    if "stdout" not in kwargs:
+        kwargs["capture_output"] = True
+    return subprocess.run([AIRFLOW, *args], env=env, text=True, **kwargs)
+
+
+def ensure_pool(env: dict[str, str]) -> None:
+    """Create (or reset) the one-slot pool `kam_warehouse`; migrate the metadata DB first if needed."""
+    args = ["pools", "set", WAREHOUSE_POOL, "1", POOL_DESCRIPTION]
+    result = airflow(args, env)
+    if result.returncode != 0:
+        Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
+        migrate = airflow(["db", "migrate"], env)
+        if migrate.returncode != 0:
+            raise RuntimeError(f"airflow db migrate failed:\n{migrate.stdout[-3000:]}\n{migrate.stderr[-3000:]}")
+        result = airflow(args, env)
+    if result.returncode != 0:
+        raise RuntimeError(f"airflow pools set {WAREHOUSE_POOL} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")

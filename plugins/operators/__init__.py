@@ -1,0 +1,20 @@
+"""Airflow operators of the key-account warehouse (one class per module).
+
+Every operator imports the `kam` package lazily inside `execute`, so a DAG file
+that uses them parses without touching the warehouse or heavy libraries.
+"""
+from operators.kam_dbt_interceptor import KamDbtInterceptor
+from operators.kam_export_operator import KamExportOperator
+from operators.kam_extract_operator import KamExtractOperator
+from operators.kam_gate_operator import KamGateOperator
+from operators.kam_operator import KamOperator
+from operators.kam_publish_operator import KamPublishOperator
+
+__all__ = [
+    "KamDbtInterceptor",
+    "KamExportOperator",
+    "KamExtractOperator",
+    "KamGateOperator",
+    "KamOperator",
+    "KamPublishOperator",
+]

@@ -1,0 +1,192 @@
+"""The pipeline operators' own logic: as-of date, dbt failures, gate verdicts, dbt environment."""
+from __future__ import annotations
+
+import sys
+import types
+from datetime import date, datetime, timedelta, timezone
+from types import SimpleNamespace
+
+import pytest
+
+from operators import KamDbtInterceptor, KamGateOperator, KamOperator
+from operators.kam_extract_operator import json_safe
+from operators.kam_gate_operator import dbt_failures_from_states
+
+UTC = timezone.utc
+
+
+# --- as-of date -------------------------------------------------------------------------
+
+def test_as_of_is_the_day_before_the_logical_date():
+    context = {"params": {"as_of": None}, "logical_date": datetime(2026, 10, 16, 2, 0, tzinfo=UTC)}
+    assert KamOperator.resolve_as_of(context) == date(2026, 10, 15)
+
+
+def test_as_of_counts_the_logical_date_in_utc():
+    berlin_early = datetime(2026, 10, 16, 1, 30, tzinfo=timezone(timedelta(hours=2)))  # 2026-10-15 23:30 UTC
+    assert KamOperator.resolve_as_of({"params": {}, "logical_date": berlin_early}) == date(2026, 10, 14)
+
+
+def test_as_of_param_wins_over_the_logical_date():
+    context = {"params": {"as_of": "2026-01-31"}, "logical_date": datetime(2026, 10, 16, 2, tzinfo=UTC)}
+    assert KamOperator.resolve_as_of(context) == date(2026, 1, 31)
+
+
+def test_as_of_without_logical_date_uses_the_run_after_time():
+    dag_run = SimpleNamespace(run_after=datetime(2026, 3, 1, 0, 5, tzinfo=UTC))
+    assert KamOperator.resolve_as_of({"params": {}, "logical_date": None, "dag_run": dag_run}) == date(2026, 2, 28)
+
+
+def test_a_malformed_as_of_param_is_named_in_the_error():
+    with pytest.raises(ValueError, match=r"as_of must be a date YYYY-MM-DD, got '2026-02-30'"):
+        KamOperator.resolve_as_of({"params": {"as_of": "2026-02-30"}})
+
+
+# --- dbt failures --------------------------------------------------------------------------
+
+def test_dbt_failures_are_failed_and_never_built_tasks_of_the_group_only():
+    states = {
+        "dbt.int_orders_model_build": "failed",
+        "dbt.customer_segments_model_build": "upstream_failed",
+        "dbt.stg_erp__orders_model_build": "success",
+        "dbt.relationship_tests": "skipped",
+        "extract_erp": "failed",
+        "dbtx.other_model_build": "failed",
+    }
+    assert dbt_failures_from_states(states, "dbt") == [
+        "customer_segments_model_build (upstream_failed)",
+        "int_orders_model_build",
+    ]
+
+
+def test_no_dbt_failures_when_everything_succeeded():
+    assert dbt_failures_from_states({"dbt.a_model_build": "success"}, "dbt") == []
+
+
+# --- extraction report ---------------------------------------------------------------------
+
+def test_extraction_report_becomes_plain_json():
+    from kam.extract.report import ExtractReport, ObjectReport
+
+    report = ExtractReport(run_id="r1", objects={"orders": ObjectReport(
+        object="orders", system="erp", rows_read=5, rows_loaded=4, rows_quarantined=1,
+        watermark=datetime(2026, 10, 15, 23, 0))})
+    data = json_safe(report)
+    assert data["objects"]["orders"]["rows_quarantined"] == 1
+    assert data["objects"]["orders"]["watermark"] == "2026-10-15T23:00:00"
+
+
+# --- the gate ------------------------------------------------------------------------------
+
+class FakeTI:
+    dag_id = "kam_nightly"
+    start_date = datetime(2026, 10, 16, 2, 5, tzinfo=UTC)
+
+    def __init__(self, states, xcom=None):
+        self._states, self._xcom = states, xcom or {}
+
+    def get_task_states(self, dag_id, task_group_id, run_ids):
+        assert (dag_id, task_group_id) == ("kam_nightly", "dbt")
+        return {run_ids[0]: self._states}
+
+    def xcom_pull(self, task_ids):
+        return self._xcom.get(task_ids)
+
+
+@pytest.fixture
+def fake_gate(monkeypatch, tmp_path):
+    """kam.quality/kam.publish/kam.warehouse replaced by recorders; returns what they saw."""
+    seen = {"blocked": []}
+
+    class Result:
+        def __init__(self, failed):
+            self.failed_checks = [SimpleNamespace(name=n) for n in failed]
+            self.passed = not failed
+
+        def summary(self):
+            return "summary"
+
+        def to_json(self):
+            return '{"passed": %s}' % ("true" if self.passed else "false")
+
+    def run_gate(con, *, run_id, as_of, dbt_failures, settings):
+        seen.update(run_id=run_id, as_of=as_of, dbt_failures=dbt_failures)
+        return Result(["dbt_tests"] if dbt_failures else seen.get("fail", []))
+
+    def write_report(result, folder):
+        path = tmp_path / "gate_report.html"
+        path.write_text("report")
+        return path
+
+    monkeypatch.setitem(sys.modules, "kam.quality", types.SimpleNamespace(run_gate=run_gate, write_report=write_report))
+    monkeypatch.setitem(sys.modules, "kam.publish", types.SimpleNamespace(
+        record_blocked=lambda settings, **kw: seen["blocked"].append(kw)))
+    monkeypatch.setitem(sys.modules, "kam.warehouse", types.SimpleNamespace(
+        connect=lambda settings: SimpleNamespace(close=lambda: None)))
+    return seen
+
+
+def gate_context(states, xcom=None):
+    return {"run_id": "manual__1", "params": {"as_of": "2026-10-15"}, "ti": FakeTI(states, xcom)}
+
+
+def test_gate_passes_and_hands_its_result_to_publish(fake_gate):
+    gate = KamGateOperator(task_id="gate")
+    result = gate.run(gate_context({"dbt.a_model_build": "success"}), SimpleNamespace(report_dir="r"), date(2026, 10, 15))
+    assert result == {"passed": True}
+    assert fake_gate["dbt_failures"] == [] and fake_gate["blocked"] == []
+
+
+def test_blocked_gate_records_the_run_and_fails_naming_checks_and_report(fake_gate, tmp_path):
+    from airflow.sdk.exceptions import AirflowException
+
+    gate = KamGateOperator(task_id="gate", extract_task_ids=("extract_erp",))
+    context = gate_context({"dbt.int_orders_model_build": "failed"},
+                           {"extract_erp": {"task_started_at": "2026-10-16T02:00:30+00:00"}})
+    with pytest.raises(AirflowException) as raised:
+        gate.run(context, SimpleNamespace(report_dir="r"), date(2026, 10, 15))
+    assert "failed checks: dbt_tests" in str(raised.value)
+    assert str(tmp_path / "gate_report.html") in str(raised.value)
+    assert fake_gate["dbt_failures"] == ["int_orders_model_build"]
+    assert fake_gate["blocked"] == [{
+        "gate_result_json": {"passed": False}, "run_id": "manual__1", "as_of": date(2026, 10, 15),
+        "started_at": datetime(2026, 10, 16, 2, 0, 30, tzinfo=UTC), "row_counts": None, "source_watermarks": None,
+    }]
+
+
+def test_gate_waits_for_everything_upstream():
+    assert str(KamGateOperator(task_id="gate").trigger_rule) in ("all_done", "TriggerRule.ALL_DONE")
+
+
+# --- the dbt interceptor -------------------------------------------------------------------
+
+def _dbt_operator():
+    from cosmos.config import ProfileConfig
+
+    profile = ProfileConfig(profile_name="kam_warehouse", target_name="duckdb",
+                            profiles_yml_filepath="dbt_project/profiles.yml")
+    return SimpleNamespace(env=None, vars=None, profile_config=profile)
+
+
+def test_interceptor_points_dbt_at_the_duckdb_warehouse_and_the_as_of_date(monkeypatch, tmp_path):
+    monkeypatch.setenv("KAM_HOME", str(tmp_path))
+    monkeypatch.delenv("KAM_WAREHOUSE", raising=False)
+    monkeypatch.delenv("KAM_WAREHOUSE_CONN_ID", raising=False)
+    operator = _dbt_operator()
+    KamDbtInterceptor()({"params": {"as_of": "2026-10-15"}}, operator)
+    assert operator.vars == {"as_of_date": "2026-10-15"}
+    assert operator.env["KAM_DBT_TARGET"] == "duckdb"
+    assert operator.env["KAM_WAREHOUSE"] == str(tmp_path / "warehouse.duckdb")
+    assert operator.env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
+    assert operator.profile_config.target_name == "duckdb"
+
+
+def test_interceptor_switches_the_profile_target_to_postgres(monkeypatch):
+    monkeypatch.setenv("KAM_WAREHOUSE", "postgresql://kam:secret@db.example:5433/kam")
+    monkeypatch.delenv("KAM_WAREHOUSE_CONN_ID", raising=False)
+    operator = _dbt_operator()
+    KamDbtInterceptor()({"params": {}, "logical_date": datetime(2026, 10, 16, 2, tzinfo=UTC)}, operator)
+    assert operator.vars == {"as_of_date": "2026-10-15"}
+    assert operator.profile_config.target_name == "postgres"
+    assert (operator.env["KAM_PG_HOST"], operator.env["KAM_PG_PORT"], operator.env["KAM_PG_DBNAME"]) == (
+        "db.example", "5433", "kam")

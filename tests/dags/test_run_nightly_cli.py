@@ -1,0 +1,84 @@
+"""`python -m kam.cli.run_nightly`: dates, environment, and the summary read from the reporting DB."""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kam.cli.airflow_env import airflow_env
+from kam.cli.run_nightly import logical_date_for, main, uses_demo_sources
+from kam.cli.summary import read_summary
+from kam.config import REPO_ROOT, load_settings
+
+
+def test_logical_date_is_the_next_day_at_two_utc():
+    assert logical_date_for(date(2026, 12, 31)) == datetime(2027, 1, 1, 2, 0, tzinfo=timezone.utc)
+
+
+def test_bad_as_of_is_refused_with_its_value(capsys):
+    with pytest.raises(SystemExit):
+        main(["--as-of", "31.12.2026"])
+    assert "--as-of must be a date YYYY-MM-DD, got '31.12.2026'" in capsys.readouterr().err
+
+
+def test_demo_sources_only_when_both_sources_are_the_demo_defaults(monkeypatch, tmp_path):
+    for name in ("KAM_ORDERS_SOURCE", "KAM_CRM_SOURCE", "KAM_ORDERS_SOURCE_CONN_ID", "KAM_CRM_SOURCE_CONN_ID"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("KAM_HOME", str(tmp_path))
+    settings = load_settings()
+    assert uses_demo_sources(settings)
+    assert not uses_demo_sources(replace(settings, crm_source=str(tmp_path / "real_crm")))
+    assert not uses_demo_sources(replace(settings, orders_source="postgresql://erp/db"))
+
+
+def test_airflow_env_fills_defaults_but_keeps_what_is_set(tmp_path):
+    settings = replace(load_settings(), home=tmp_path)
+    env = airflow_env(settings, base={"AIRFLOW_HOME": "/elsewhere", "PYTHONPATH": "/x"})
+    assert env["AIRFLOW_HOME"] == "/elsewhere"
+    assert env["AIRFLOW__CORE__DAGS_FOLDER"] == str(REPO_ROOT / "dags")
+    assert env["PYTHONPATH"].split(":") == [str(REPO_ROOT / "plugins"), "/x"]
+    assert env["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] == "False"
+    assert airflow_env(settings, base={})["AIRFLOW_HOME"] == str(tmp_path / "airflow")
+
+
+def _reporting_db(path: Path) -> Path:
+    """A reporting DB named like the default one: catalog and schema both `reporting`."""
+    con = duckdb.connect(str(path))
+    con.execute("create schema reporting")
+    con.execute("""create table reporting.reporting.customer_segments as select * from (values
+        ('C1', date '2026-10-15', 'A', 800.00, true, 'active'),
+        ('C2', date '2026-10-15', 'B', 150.00, false, 'at_risk'),
+        ('C3', date '2026-10-15', 'C', 50.00, false, 'lapsed'),
+        ('C4', date '2026-10-15', null, 0.00, false, 'lost'),
+        ('C5', date '2026-10-15', null, 0.00, false, 'lost'))
+        t(customer_id, as_of_date, abc_revenue, revenue_12m, is_key_account, lapse_status)""")
+    con.execute("""create table reporting.reporting.pipeline_runs as select * from (values
+        ('r1', date '2026-10-15', timestamp '2026-10-16 02:00', timestamp '2026-10-16 02:10', 'published', '[]'),
+        ('r2', date '2026-10-15', timestamp '2026-10-16 03:00', timestamp '2026-10-16 03:10', 'blocked',
+         '["class_a_share", "freshness"]'),
+        ('r0', date '2026-10-14', timestamp '2026-10-15 02:00', timestamp '2026-10-15 02:10', 'published', '[]'))
+        t(run_id, as_of_date, started_at, finished_at, status, failed_checks)""")
+    con.close()
+    return path
+
+
+def test_summary_reads_classes_key_accounts_lapses_and_the_latest_run_of_the_date(tmp_path):
+    summary = read_summary(_reporting_db(tmp_path / "reporting.duckdb"), date(2026, 10, 15))
+    assert summary.published_as_of == date(2026, 10, 15)
+    assert summary.customers == 5 and summary.key_accounts == 1
+    assert summary.classes == [("A", 1, 0.8), ("B", 1, 0.15), ("C", 1, 0.05), ("unclassified", 2, 0.0)]
+    assert summary.lapse_counts == {"active": 1, "at_risk": 1, "lapsed": 1, "lost": 2}
+    assert summary.run["run_id"] == "r2"
+    assert summary.status == "blocked"
+    assert summary.failed_checks() == ["class_a_share", "freshness"]
+    text = "\n".join(summary.lines())
+    assert "BLOCKED" in text and "class_a_share, freshness" in text and "80.0%" in text
+
+
+def test_summary_of_a_missing_reporting_db_is_empty(tmp_path):
+    summary = read_summary(tmp_path / "absent.duckdb", date(2026, 10, 15))
+    assert summary.run is None and summary.status is None
+    assert summary.lines() == ["pipeline_runs: no line for this as-of date", "reporting tables: nothing published yet"]
