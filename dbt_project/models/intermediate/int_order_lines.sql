@@ -57,8 +57,9 @@ lines as (
         lines.unit_cost,
         orders.fx_rate,
         orders.fx_rate is not null as has_rate,
-        cast(lines.quantity * lines.unit_price as decimal(38,12)) as revenue_local,
-        cast(lines.quantity * lines.unit_cost as decimal(38,12)) as cost_local
+        -- widen before multiplying: decimal(18,6) x decimal(18,6) overflows DuckDB's 64-bit decimals
+        cast(cast(lines.quantity as decimal(38,12)) * lines.unit_price as decimal(38,12)) as revenue_local,
+        cast(cast(lines.quantity as decimal(38,12)) * lines.unit_cost as decimal(38,12)) as cost_local
     from {{ ref('stg_erp__order_lines') }} as lines
     inner join orders_with_rate as orders
         on orders.order_id = lines.order_id
