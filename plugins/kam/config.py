@@ -50,10 +50,20 @@ class Settings:
     duckdb_memory_limit: str
     alert_webhook: str | None
     alert_email: str | None
+    landing_db: str | None = None  # KAM_LANDING_DB; None = <home>/landing.duckdb
 
     @property
     def warehouse_is_postgres(self) -> bool:
         return self.warehouse.startswith(("postgresql://", "postgres://", "postgresql+"))
+
+    @property
+    def landing(self) -> Path:
+        """The local DuckDB file extraction writes when the warehouse is PostgreSQL.
+
+        Extraction lands raw/quarantine/meta there, then kam.pg.sync copies the
+        run's changes into the PostgreSQL warehouse. Unused on DuckDB warehouses.
+        """
+        return Path(self.landing_db) if self.landing_db else self.home / "landing.duckdb"
 
 
 def load_settings() -> Settings:
@@ -72,4 +82,5 @@ def load_settings() -> Settings:
         duckdb_memory_limit=os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", "4GB"),
         alert_webhook=os.environ.get("KAM_ALERT_WEBHOOK") or None,
         alert_email=os.environ.get("KAM_ALERT_EMAIL") or None,
+        landing_db=_from_connection("LANDING_DB") or os.environ.get("KAM_LANDING_DB") or None,
     )

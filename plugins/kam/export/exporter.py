@@ -2,7 +2,8 @@
 
 Which tables and columns go out, in which order, is declared once in
 dbt_project/models/exposures.yml (exposure `sales_ops_exports`); this module
-only reads the published reporting DB and writes the files.
+only reads the published tables (the DuckDB reporting DB, or the PostgreSQL
+warehouse's schema `reporting`) and writes the files.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from kam.config import Settings
 from kam.export.files import write_csv, write_workbook
 from kam.export.folder import atomic_folder
 from kam.export.manifest import write_manifest
-from kam.export.reading import ExportError, read_export_tables
+from kam.export.reading import ExportError, read_published_tables
 from kam.publish.exposures import export_specs
 from kam.publish.run_record import as_date
 
@@ -29,10 +30,8 @@ def workbook_name(as_of: date) -> str:
 
 def export_run(settings: Settings, *, run_id: str, as_of: date | str) -> Path:
     """Write the export folder of the published run `run_id` (as-of `as_of`); returns it."""
-    if settings.warehouse_is_postgres:
-        raise NotImplementedError("export: reading the PostgreSQL reporting schema is not supported yet")
     as_of = as_date(as_of)
-    tables = read_export_tables(settings.reporting_db, export_specs(), run_id=run_id, as_of=as_of)
+    tables = read_published_tables(settings, export_specs(), run_id=run_id, as_of=as_of)
     target = Path(settings.export_dir) / as_of.isoformat()
     with atomic_folder(target) as folder:
         rows: dict[str, int | dict[str, int]] = {}

@@ -4,7 +4,9 @@
     extract_crm(settings, run_id) -> ExtractReport
     extract_all(settings, run_id) -> ExtractReport     both, ERP first
 
-See docs/ARCHITECTURE.md ("Raw tables") for what is written.
+See docs/ARCHITECTURE.md ("Raw tables") for what is written. With a PostgreSQL
+warehouse the same extraction writes the landing DuckDB (`Settings.landing`) and
+kam.pg.sync then copies the run's changes into PostgreSQL (kam.pg.extraction).
 """
 from __future__ import annotations
 
@@ -23,14 +25,22 @@ def default_run_id() -> str:
     return "manual__" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
 
 
+def _extract(settings: Settings, system: str, run_id: str) -> ExtractReport:
+    if settings.warehouse_is_postgres:
+        from kam.pg.extraction import extract_into_postgres
+
+        return extract_into_postgres(settings, system, run_id)
+    return extract_system(settings, system, run_id)
+
+
 def extract_erp(settings: Settings, run_id: str | None = None) -> ExtractReport:
     """Extract the order system (`settings.orders_source`: database URL or folder)."""
-    return extract_system(settings, "erp", run_id or default_run_id())
+    return _extract(settings, "erp", run_id or default_run_id())
 
 
 def extract_crm(settings: Settings, run_id: str | None = None) -> ExtractReport:
     """Extract the CRM (`settings.crm_source`: folder)."""
-    return extract_system(settings, "crm", run_id or default_run_id())
+    return _extract(settings, "crm", run_id or default_run_id())
 
 
 def extract_all(settings: Settings, run_id: str | None = None) -> ExtractReport:

@@ -22,9 +22,18 @@ from kam.extract.typed_text import text_expression
 CHUNK_ROWS = 100_000
 
 
+def engine_url(url: str) -> str:
+    """The URL with the installed PostgreSQL driver: SQLAlchemy 2.1 reads a bare
+    `postgresql://` (or `postgres://`) as psycopg 3, while psycopg2 is what is installed."""
+    for bare in ("postgresql://", "postgres://"):
+        if url.startswith(bare):
+            return "postgresql+psycopg2://" + url[len(bare):]
+    return url
+
+
 def make_engine(url: str) -> sa.Engine:
     try:
-        return sa.create_engine(url)
+        return sa.create_engine(engine_url(url))
     except Exception as exc:  # bad URL, missing driver
         raise ExtractError(f"cannot open order-system database {safe_url(url)}: {exc}") from exc
 

@@ -1,30 +1,14 @@
 """The warehouse SQL of publication, for DuckDB (the one place it lives).
 
-A PostgreSQL store would offer the same functions, replacing each reporting table
-inside one transaction by `DELETE FROM reporting.<t>; INSERT INTO reporting.<t>
-SELECT * FROM marts.<t>` (creating missing tables `LIKE` their candidate).
+kam.publish.postgres_store offers the same functions for a PostgreSQL warehouse.
 """
 from __future__ import annotations
 
 import duckdb
 
+from kam.publish.reporting_schema import (CANDIDATES, PIPELINE_RUNS_DDL, REPORTING,  # noqa: F401 (re-exported)
+                                         missing_candidates_message)
 from kam.publish.run_record import PIPELINE_RUNS_COLUMNS, RunRecord
-
-REPORTING = "reporting"
-CANDIDATES = "marts"
-
-PIPELINE_RUNS_DDL = f"""
-create table if not exists {REPORTING}.pipeline_runs (
-    as_of_date date not null,
-    run_id varchar not null,
-    started_at timestamp not null,
-    finished_at timestamp not null,
-    status varchar not null,
-    failed_checks varchar not null,
-    warnings varchar not null,
-    row_counts varchar not null,
-    source_watermarks varchar not null
-)"""
 
 
 def existing_tables(con: duckdb.DuckDBPyConnection, schema: str) -> set[str]:
@@ -41,8 +25,7 @@ def require_candidates(con: duckdb.DuckDBPyConnection, tables: tuple[str, ...]) 
     """Fail, naming them, when candidate tables are missing from schema marts."""
     missing = [t for t in tables if t not in existing_tables(con, CANDIDATES)]
     if missing:
-        raise RuntimeError(f"publish: candidate tables missing in schema {CANDIDATES}: {', '.join(missing)} "
-                           "(declared by exposure bi_reporting in dbt_project/models/exposures.yml)")
+        raise RuntimeError(missing_candidates_message(missing))
 
 
 def row_counts(con: duckdb.DuckDBPyConnection, schema: str, tables: tuple[str, ...]) -> dict[str, int]:

@@ -1,9 +1,9 @@
 """The gate's only door to the warehouse: a few read queries behind one small class.
 
 Checks write portable SQL with `?` placeholders and call `table_exists`,
-`fetchone`, `fetchall` and `frame`. `DuckDBAccess` serves a DuckDB connection;
-PostgreSQL support is one more class here (psycopg2: `?` -> `%s`, frames from
-`cursor.description`), chosen by `access_for`.
+`fetchone`, `fetchall` and `frame`. `DuckDBAccess` serves a DuckDB connection,
+`kam.quality.postgres_access.PostgresAccess` a psycopg2 one; `access_for` chooses,
+`connect_warehouse(settings)` opens the right connection.
 """
 from __future__ import annotations
 
@@ -46,11 +46,27 @@ WarehouseAccess = DuckDBAccess  # the interface every access class follows
 
 
 def access_for(con) -> WarehouseAccess:
-    """The access class for `con` (a DuckDB connection today)."""
+    """The access class for `con`: a DuckDB connection, or a psycopg2 connection to PostgreSQL."""
     import duckdb
 
     if isinstance(con, duckdb.DuckDBPyConnection):
         return DuckDBAccess(con)
+    import psycopg2.extensions
+
+    if isinstance(con, psycopg2.extensions.connection):
+        from kam.quality.postgres_access import PostgresAccess
+
+        return PostgresAccess(con)
     raise NotImplementedError(
-        f"the data-quality gate reads DuckDB connections only so far, got {type(con).__name__}; "
-        "add a PostgreSQL access class in kam/quality/access.py")
+        f"the data-quality gate reads DuckDB or PostgreSQL (psycopg2) connections, got {type(con).__name__}")
+
+
+def connect_warehouse(settings):
+    """A connection to the settings' warehouse for `run_gate`: DuckDB, or psycopg2 for a postgresql:// URL."""
+    if settings.warehouse_is_postgres:
+        from kam.pg.connection import connect
+
+        return connect(settings, application_name="kam-gate")
+    from kam.warehouse import connect
+
+    return connect(settings)

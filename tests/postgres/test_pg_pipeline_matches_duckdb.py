@@ -1,0 +1,151 @@
+"""The worked example (as-of 2026-10-15) through the whole pipeline on DuckDB and on PostgreSQL:
+every published table row for row, the gate's decisions and the export files must agree."""
+from __future__ import annotations
+
+import csv
+import json
+import math
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.postgres.pipeline_run import published_tables, run_pipeline, settings_for
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "small"
+AS_OF = "2026-10-15"
+FLOAT_REL_TOLERANCE = 1e-12  # doubles (shares, ratios) may differ in the last bits of a sum
+RUN_COLUMNS = ("as_of_date", "run_id", "started_at", "status", "failed_checks", "warnings", "row_counts",
+               "source_watermarks")
+
+
+@pytest.fixture(scope="module")
+def runs(pg_cluster, tmp_path_factory):
+    if not EXAMPLE.exists():
+        pytest.skip(f"worked example not found at {EXAMPLE}")
+    duck_home = tmp_path_factory.mktemp("duckdb_night")
+    pg_home = tmp_path_factory.mktemp("postgres_night")
+    pg_url = pg_cluster.create_database("kam_pipeline")
+    duck = run_pipeline(settings_for(duck_home, EXAMPLE, str(duck_home / "warehouse.duckdb")), AS_OF)
+    pg = run_pipeline(settings_for(pg_home, EXAMPLE, pg_url), AS_OF)
+    return duck, pg
+
+
+def _sort_key(row: tuple) -> tuple:
+    return tuple((value is None, str(value)) for value in row)
+
+
+def _same_value(a, b) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return math.isclose(a, b, rel_tol=FLOAT_REL_TOLERANCE, abs_tol=1e-15) or (math.isnan(a) and math.isnan(b))
+    if type(a) is not type(b):
+        return False
+    return a == b
+
+
+def differences(table: str, duck: tuple[list[str], list[tuple]], pg: tuple[list[str], list[tuple]]) -> list[str]:
+    (duck_columns, duck_rows), (pg_columns, pg_rows) = duck, pg
+    if duck_columns != pg_columns:
+        return [f"{table}: columns differ: {duck_columns} vs {pg_columns}"]
+    if len(duck_rows) != len(pg_rows):
+        return [f"{table}: {len(duck_rows)} rows on DuckDB, {len(pg_rows)} on PostgreSQL"]
+    problems = []
+    for d_row, p_row in zip(sorted(duck_rows, key=_sort_key), sorted(pg_rows, key=_sort_key)):
+        for column, a, b in zip(duck_columns, d_row, p_row):
+            if not _same_value(a, b):
+                problems.append(f"{table}.{column} of row {d_row[:2]}: DuckDB {a!r} vs PostgreSQL {b!r}")
+    return problems
+
+
+def test_both_engines_publish_the_same_rows(runs):
+    duck, pg = runs
+    duck_tables, pg_tables = published_tables(duck.settings), published_tables(pg.settings)
+    assert set(duck_tables) == set(pg_tables)
+    empty = sorted(t for t, (_, rows) in duck_tables.items() if not rows)
+    assert empty == ["segment_changes"]  # a first night has nothing to compare with
+    problems = []
+    for table in sorted(duck_tables):
+        if table != "pipeline_runs":
+            problems += differences(table, duck_tables[table], pg_tables[table])
+    assert problems == []
+
+
+def test_amounts_are_exact_decimals_with_cents_on_both(runs):
+    duck, pg = runs
+    for run in (duck, pg):
+        columns, rows = published_tables(run.settings)["customer_segments"]
+        revenue = [r[columns.index("revenue_12m")] for r in rows]
+        assert all(isinstance(v, Decimal) and v.as_tuple().exponent == -2 for v in revenue if v is not None)
+        assert all(isinstance(r[columns.index("as_of_date")], date) for r in rows)
+
+
+def test_both_engines_record_the_same_run(runs):
+    duck, pg = runs
+    records = []
+    for run in runs:
+        columns, rows = published_tables(run.settings)["pipeline_runs"]
+        (row,) = rows
+        records.append({c: row[columns.index(c)] for c in RUN_COLUMNS})
+        assert isinstance(row[columns.index("finished_at")], datetime)
+    assert records[0] == records[1]
+    assert records[0]["status"] == "published"
+    assert json.loads(records[0]["row_counts"])["customer_segments"] > 0
+
+
+def test_both_gates_decide_the_same(runs):
+    duck, pg = runs
+    def decisions(gate):
+        return {c["name"]: (c["passed"], c["blocking"]) for c in gate["checks"]}
+    assert decisions(duck.gate) == decisions(pg.gate)
+    assert duck.gate["passed"] and pg.gate["passed"]
+    observed = [{c["name"]: c["observed"] for c in run.gate["checks"]} for run in runs]
+    for name, value in observed[0].items():
+        other = observed[1][name]
+        if isinstance(value, float) and isinstance(other, float):
+            assert math.isclose(value, other, rel_tol=1e-9), name
+        else:
+            assert value == other, name
+
+
+def test_the_export_files_have_the_same_content(runs):
+    duck, pg = runs
+    duck_files = sorted(p.name for p in duck.export_dir.iterdir())
+    assert duck_files == sorted(p.name for p in pg.export_dir.iterdir())
+    csv_files = [name for name in duck_files if name.endswith(".csv")]
+    assert csv_files == ["customer_segments.csv", "kam_workload.csv", "key_accounts.csv",
+                         "segment_changes.csv", "win_back_list.csv"]
+    for name in csv_files:
+        duck_text = (duck.export_dir / name).read_text(encoding="utf-8")
+        pg_text = (pg.export_dir / name).read_text(encoding="utf-8")
+        if duck_text != pg_text:  # then only the last digits of a double may differ
+            duck_rows = list(csv.reader(duck_text.splitlines()))
+            pg_rows = list(csv.reader(pg_text.splitlines()))
+            assert len(duck_rows) == len(pg_rows), name
+            for d_row, p_row in zip(duck_rows, pg_rows):
+                for a, b in zip(d_row, p_row):
+                    assert a == b or math.isclose(float(a), float(b), rel_tol=FLOAT_REL_TOLERANCE), (name, a, b)
+    manifests = [json.loads((run.export_dir / "manifest.json").read_text()) for run in runs]
+    assert manifests[0]["as_of_date"] == manifests[1]["as_of_date"] == AS_OF
+    assert ({f: v["rows"] for f, v in manifests[0]["files"].items()}
+            == {f: v["rows"] for f, v in manifests[1]["files"].items()})
+
+
+def test_postgres_writes_no_reporting_db_file(runs):
+    _, pg = runs
+    assert not Path(pg.settings.reporting_db).exists()
+    assert pg.settings.landing.exists()  # extraction landed locally, then synced
+
+
+def test_dbt_builds_every_model_and_test_on_postgres_as_on_duckdb(runs):
+    results = []
+    for run in runs:
+        run_results = json.loads((run.settings.home / "dbt" / "target" / "run_results.json").read_text())
+        results.append({r["unique_id"]: r["status"] for r in run_results["results"]})
+    duck, pg = results
+    assert pg == duck
+    assert {status for status in pg.values()} <= {"success", "pass", "no-op"}  # no-op: the exposures
+    assert sum(uid.startswith("model.") for uid in pg) >= 30
+    assert sum(uid.startswith("unit_test.") for uid in pg) > 0
