@@ -56,13 +56,13 @@ class KamGateOperator(KamOperator):
     def run(self, context: Context, settings: Settings, as_of: date) -> Any:
         from kam.publish import record_blocked
         from kam.quality import run_gate, write_report
-        from kam.warehouse import connect
+        from kam.quality.access import connect_warehouse
 
         run_id = context["run_id"]
         dbt_failures = self.gather_dbt_failures(context)
         if dbt_failures:
             self.log.warning("dbt tasks not built: %s", ", ".join(dbt_failures))
-        con = connect(settings)
+        con = connect_warehouse(settings)
         try:
             result = run_gate(con, run_id=run_id, as_of=as_of, dbt_failures=dbt_failures, settings=settings)
         finally:

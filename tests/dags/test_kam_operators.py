@@ -121,8 +121,8 @@ def fake_gate(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "kam.quality", types.SimpleNamespace(run_gate=run_gate, write_report=write_report))
     monkeypatch.setitem(sys.modules, "kam.publish", types.SimpleNamespace(
         record_blocked=lambda settings, **kw: seen["blocked"].append(kw)))
-    monkeypatch.setitem(sys.modules, "kam.warehouse", types.SimpleNamespace(
-        connect=lambda settings: SimpleNamespace(close=lambda: None)))
+    monkeypatch.setitem(sys.modules, "kam.quality.access", types.SimpleNamespace(
+        connect_warehouse=lambda settings: SimpleNamespace(close=lambda: None)))
     return seen
 
 

@@ -149,3 +149,19 @@ def test_dbt_builds_every_model_and_test_on_postgres_as_on_duckdb(runs):
     assert {status for status in pg.values()} <= {"success", "pass", "no-op"}  # no-op: the exposures
     assert sum(uid.startswith("model.") for uid in pg) >= 30
     assert sum(uid.startswith("unit_test.") for uid in pg) > 0
+
+
+def test_the_run_summary_reads_the_same_published_state_on_both(runs):
+    from datetime import date
+
+    from kam.cli.summary import read_summary
+
+    duck, pg = runs
+    as_of = date.fromisoformat(AS_OF)
+    on_duck = read_summary(duck.settings.reporting_db, as_of)
+    on_pg = read_summary(pg.settings.reporting_db, as_of, postgres_url=pg.settings.warehouse)
+    assert on_pg.status == on_duck.status == "published"
+    assert on_pg.customers == on_duck.customers == 82
+    assert on_pg.key_accounts == on_duck.key_accounts
+    assert [(c, n) for c, n, _ in on_pg.classes] == [(c, n) for c, n, _ in on_duck.classes]
+    assert on_pg.lapse_counts == on_duck.lapse_counts

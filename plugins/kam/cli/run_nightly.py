@@ -86,7 +86,8 @@ def main(argv: list[str] | None = None) -> int:
           flush=True)
     returncode = run_dag(as_of, env, log_path)
 
-    summary = read_summary(settings.reporting_db, as_of)
+    summary = read_summary(settings.reporting_db, as_of,
+                           postgres_url=settings.warehouse if settings.warehouse_is_postgres else None)
     print(f"reporting DB: {settings.reporting_db}")
     print(f"exports:      {Path(settings.export_dir) / as_of.isoformat()}")
     print(f"gate reports: {Path(settings.report_dir) / as_of.isoformat()}")

@@ -14,10 +14,6 @@ from typing import Any
 
 import duckdb
 
-# Preferred order when looking for the latest line of pipeline_runs.
-TIME_COLUMNS = ("finished_at", "ended_at", "end_time", "published_at", "started_at", "start_time")
-
-
 @dataclass
 class RunSummary:
     """What the CLI prints: the published state and this run's outcome."""
@@ -65,49 +61,79 @@ class RunSummary:
         return out
 
 
-def read_summary(reporting_db: str | Path, as_of: date) -> RunSummary:
-    """Read the summary from the DuckDB reporting DB (read-only); empty if it does not exist."""
-    summary = RunSummary()
+def read_summary(reporting_db: str | Path, as_of: date, postgres_url: str | None = None) -> RunSummary:
+    """Read the summary from the published state: the DuckDB reporting DB (read-only),
+    or the `reporting` schema of a PostgreSQL warehouse when `postgres_url` is given.
+    Empty when nothing was published yet."""
+    if postgres_url:
+        from kam.pg.connection import connect_url
+
+        con = connect_url(postgres_url)
+        try:
+            return _summarise(_Reader(con, "reporting", "%s"), as_of)
+        finally:
+            con.close()
     if not Path(reporting_db).exists():
-        return summary
+        return RunSummary()
     # Attached under an alias: a file named reporting.duckdb would otherwise make the
     # catalog `reporting` and the schema `reporting` ambiguous.
     con = duckdb.connect(":memory:")
     try:
         con.execute("attach ? as rdb (read_only)", [str(reporting_db)])
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables "
-            "where table_catalog = 'rdb' and table_schema = 'reporting'").fetchall()}
-        if "pipeline_runs" in tables:
-            summary.run = _latest_run(con, as_of)
-        if "customer_segments" in tables:
-            _read_segments(con, summary)
+        return _summarise(_Reader(con, "rdb.reporting", "?"), as_of)
     finally:
         con.close()
+
+
+@dataclass
+class _Reader:
+    """Runs the summary's queries on either engine: `schema` prefixes table names,
+    `placeholder` is the driver's parameter marker."""
+
+    con: Any
+    schema: str
+    placeholder: str
+
+    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
+        sql = sql.replace("{s}", self.schema).replace("?", self.placeholder)
+        if self.placeholder == "%s":
+            with self.con.cursor() as cur:
+                cur.execute(sql, params)
+                return cur.fetchall()
+        return self.con.execute(sql, list(params)).fetchall()
+
+    def tables(self) -> set[str]:
+        catalog, _, schema = self.schema.rpartition(".")
+        sql = "select table_name from information_schema.tables where table_schema = 'reporting'"
+        if catalog:
+            sql += f" and table_catalog = '{catalog}'"
+        return {r[0] for r in self.rows(sql)}
+
+
+def _summarise(reader: _Reader, as_of: date) -> RunSummary:
+    summary = RunSummary()
+    tables = reader.tables()
+    if "pipeline_runs" in tables:
+        summary.run = _latest_run(reader, as_of)
+    if "customer_segments" in tables:
+        _read_segments(reader, summary)
     return summary
 
 
-def _latest_run(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, Any] | None:
-    columns = [r[0] for r in con.execute(
-        "select column_name from information_schema.columns "
-        "where table_catalog = 'rdb' and table_schema = 'reporting' and table_name = 'pipeline_runs' "
-        "order by ordinal_position").fetchall()]
-    order = next((c for c in TIME_COLUMNS if c in columns), None)
-    sql = "select * from rdb.reporting.pipeline_runs where as_of_date = ?"
-    if order:
-        sql += f' order by "{order}" desc nulls last'
-    row = con.execute(sql + " limit 1", [as_of]).fetchone()
-    return None if row is None else dict(zip(columns, row))
+def _latest_run(reader: _Reader, as_of: date) -> dict[str, Any] | None:
+    rows = reader.rows("select run_id, status, failed_checks from {s}.pipeline_runs "
+                       "where as_of_date = ? order by finished_at desc limit 1", (as_of,))
+    return dict(zip(("run_id", "status", "failed_checks"), rows[0])) if rows else None
 
 
-def _read_segments(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> None:
-    head = con.execute(
-        "select max(as_of_date), count(*), count(*) filter (where is_key_account) "
-        "from rdb.reporting.customer_segments").fetchone()
+def _read_segments(reader: _Reader, summary: RunSummary) -> None:
+    head = reader.rows(
+        "select max(as_of_date), count(*), sum(case when is_key_account then 1 else 0 end) "
+        "from {s}.customer_segments")[0]
     summary.published_as_of, summary.customers, summary.key_accounts = head[0], head[1], head[2] or 0
-    summary.classes = [(r[0], r[1], float(r[2] or 0.0)) for r in con.execute(
+    summary.classes = [(r[0], r[1], float(r[2] or 0.0)) for r in reader.rows(
         "select coalesce(abc_revenue, 'unclassified'), count(*), "
         "sum(revenue_12m) / nullif(sum(sum(revenue_12m)) over (), 0) "
-        "from rdb.reporting.customer_segments group by 1 order by 1").fetchall()]
-    summary.lapse_counts = dict(con.execute(
-        "select lapse_status, count(*) from rdb.reporting.customer_segments group by 1").fetchall())
+        "from {s}.customer_segments group by 1 order by 1")]
+    summary.lapse_counts = dict(reader.rows(
+        "select lapse_status, count(*) from {s}.customer_segments group by 1"))
