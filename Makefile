@@ -25,7 +25,8 @@ export PYTHONPATH := $(CURDIR)/plugins
 install: $(VENV)/.installed
 
 $(VENV)/.installed: requirements.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+	  ($(PYTHON) -m pip install --quiet --user virtualenv && $(PYTHON) -m virtualenv $(VENV))
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
