@@ -103,9 +103,9 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def first_night(env, home):
-    stdout = _night(env, home, "night1")
+def _run_and_snapshot(env, home, label: str) -> dict:
+    """Run one night, then take what it left: raw and reporting tables, export digest."""
+    stdout = _night(env, home, label)
     warehouse, reporting = home / "warehouse.duckdb", Path(_settings_path(env, "reporting_db"))
     return {
         "stdout": stdout,
@@ -113,6 +113,11 @@ def first_night(env, home):
         "reporting": {t: _content(reporting, "reporting", t) for t in _tables(reporting, "reporting")},
         "export": _export_digest(home),
     }
+
+
+@pytest.fixture(scope="module")
+def first_night(env, home):
+    return _run_and_snapshot(env, home, "night1")
 
 
 def _settings_path(env: dict[str, str], name: str) -> str:
@@ -161,14 +166,7 @@ def test_night_one_writes_the_export_folder_with_its_manifest(first_night, home)
 
 @pytest.fixture(scope="module")
 def second_night(first_night, env, home):
-    stdout = _night(env, home, "night2")
-    warehouse, reporting = home / "warehouse.duckdb", Path(_settings_path(env, "reporting_db"))
-    return {
-        "stdout": stdout,
-        "raw": {t: _content(warehouse, "raw", t) for t in _tables(warehouse, "raw")},
-        "reporting": {t: _content(reporting, "reporting", t) for t in _tables(reporting, "reporting")},
-        "export": _export_digest(home),
-    }
+    return _run_and_snapshot(env, home, "night2")
 
 
 def test_rerunning_the_date_changes_nothing_in_raw(first_night, second_night):

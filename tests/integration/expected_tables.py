@@ -93,3 +93,14 @@ def fetch_dicts(con, sql: str) -> list[dict]:
     cur = con.execute(sql)
     names = [d[0] for d in cur.description]
     return [dict(zip(names, r)) for r in cur.fetchall()]
+
+
+def warehouse_rows(warehouse: str | Path, sql: str) -> list[dict]:
+    """Rows of `sql` on a DuckDB warehouse file, opened read-only for the query."""
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        return fetch_dicts(con, sql)
+    finally:
+        con.close()

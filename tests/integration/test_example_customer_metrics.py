@@ -8,10 +8,9 @@ produce: every expected row present, no extra row, every such column equal
 """
 from __future__ import annotations
 
-import duckdb
 import pytest
 
-from tests.integration.expected_tables import compare_rows, fetch_dicts, read_expected
+from tests.integration.expected_tables import compare_rows, read_expected, warehouse_rows
 
 pytestmark = pytest.mark.slow
 
@@ -27,17 +26,10 @@ METRIC_COLUMNS = [
 ]
 
 
-def _table(settings, sql: str) -> list[dict]:
-    con = duckdb.connect(settings.warehouse, read_only=True)
-    try:
-        return fetch_dicts(con, sql)
-    finally:
-        con.close()
-
 
 def test_customer_metrics_match_expected_segments(example_warehouse, example_dir):
     expected = read_expected(example_dir / "expected" / "expected_customer_segments.csv")
-    actual = _table(example_warehouse, "select * from intermediate.int_customer_metrics")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from intermediate.int_customer_metrics")
 
     problems = compare_rows(actual, expected, key=("customer_id",), columns=METRIC_COLUMNS)
 
@@ -46,7 +38,7 @@ def test_customer_metrics_match_expected_segments(example_warehouse, example_dir
 
 
 def test_deleted_account_and_customers_without_account(example_warehouse):
-    rows = _table(example_warehouse, """
+    rows = warehouse_rows(example_warehouse.warehouse, """
         select customer_id, has_account, is_deleted, customer_name, kam_designated
         from intermediate.int_customer_metrics
         where customer_id in ('C575', '000880', 'C88001', 'C88017')

@@ -7,25 +7,17 @@ expected row present, no extra row, every expected column equal (README toleranc
 """
 from __future__ import annotations
 
-import duckdb
 import pytest
 
-from tests.integration.expected_tables import compare_rows, fetch_dicts, read_expected
+from tests.integration.expected_tables import compare_rows, read_expected, warehouse_rows
 
 pytestmark = pytest.mark.slow
 
 
-def _table(settings, sql: str) -> list[dict]:
-    con = duckdb.connect(settings.warehouse, read_only=True)
-    try:
-        return fetch_dicts(con, sql)
-    finally:
-        con.close()
-
 
 def test_failure_dynamics_monthly_matches_expected(example_warehouse, example_dir):
     expected = read_expected(example_dir / "expected" / "expected_failure_dynamics_monthly.csv")
-    actual = _table(example_warehouse, "select * from marts.failure_dynamics_monthly")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from marts.failure_dynamics_monthly")
 
     problems = compare_rows(actual, expected, key=("customer_id", "month_start", "failure_category"))
 
@@ -35,7 +27,7 @@ def test_failure_dynamics_monthly_matches_expected(example_warehouse, example_di
 
 def test_win_back_list_matches_expected(example_warehouse, example_dir):
     expected = read_expected(example_dir / "expected" / "expected_win_back_list.csv")
-    actual = _table(example_warehouse, "select * from marts.win_back_list")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from marts.win_back_list")
 
     problems = compare_rows(actual, expected, key=("customer_id",))
 
@@ -45,7 +37,7 @@ def test_win_back_list_matches_expected(example_warehouse, example_dir):
 
 def test_win_back_list_rank_follows_value_at_stake_then_customer_id(example_warehouse, example_dir):
     expected = read_expected(example_dir / "expected" / "expected_win_back_list.csv")
-    ranked = _table(example_warehouse, "select customer_id, list_rank, as_of_date from marts.win_back_list")
+    ranked = warehouse_rows(example_warehouse.warehouse, "select customer_id, list_rank, as_of_date from marts.win_back_list")
 
     by_rank = [r["customer_id"] for r in sorted(ranked, key=lambda r: r["list_rank"])]
 

@@ -17,7 +17,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from tests.integration.expected_tables import compare_rows, fetch_dicts, read_expected
+from tests.integration.expected_tables import compare_rows, read_expected, warehouse_rows
 
 pytestmark = pytest.mark.slow
 
@@ -37,13 +37,6 @@ CUSTOMER_SEGMENTS_COLUMNS = [
 MATRIX_CELLS = ["AX", "AY", "AZ", "BX", "BY", "BZ", "CX", "CY", "CZ", "unclassified"]
 
 
-def _table(warehouse: str, sql: str) -> list[dict]:
-    con = duckdb.connect(warehouse, read_only=True)
-    try:
-        return fetch_dicts(con, sql)
-    finally:
-        con.close()
-
 
 def _expected(example_dir, name: str) -> list[dict[str, str]]:
     return read_expected(example_dir / "expected" / name)
@@ -61,7 +54,7 @@ def test_customer_segments_has_the_outputs_columns_in_order(example_warehouse):
 
 def test_customer_segments_match_expected(example_warehouse, example_dir):
     expected = _expected(example_dir, "expected_customer_segments.csv")
-    actual = _table(example_warehouse.warehouse, "select * from marts.customer_segments")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from marts.customer_segments")
 
     problems = compare_rows(actual, expected, key=("customer_id",))
 
@@ -70,7 +63,7 @@ def test_customer_segments_match_expected(example_warehouse, example_dir):
 
 
 def test_customer_without_account_keeps_crm_flags_null(example_warehouse):
-    row = _table(example_warehouse.warehouse,
+    row = warehouse_rows(example_warehouse.warehouse,
                  "select * from marts.customer_segments where customer_id = '000880'")[0]
 
     assert (row["customer_name"], row["kam_designated"], row["is_image_maker"], row["is_expert"]) == (None,) * 4
@@ -79,7 +72,7 @@ def test_customer_without_account_keeps_crm_flags_null(example_warehouse):
 
 def test_key_accounts_match_expected(example_warehouse, example_dir):
     expected = _expected(example_dir, "expected_key_accounts.csv")
-    actual = _table(example_warehouse.warehouse, "select * from marts.key_accounts")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from marts.key_accounts")
 
     problems = compare_rows(actual, expected, key=("customer_id",))
 
@@ -89,7 +82,7 @@ def test_key_accounts_match_expected(example_warehouse, example_dir):
 
 def test_abc_xyz_matrix_matches_expected_with_a_strategy_per_cell(example_warehouse, example_dir):
     expected = _expected(example_dir, "expected_abc_xyz_matrix.csv")
-    actual = _table(example_warehouse.warehouse, "select * from marts.abc_xyz_matrix")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from marts.abc_xyz_matrix")
 
     problems = compare_rows(actual, expected, key=("abc_xyz",),
                             columns=["abc_xyz", "customers", "revenue_12m", "revenue_share"])
@@ -101,7 +94,7 @@ def test_abc_xyz_matrix_matches_expected_with_a_strategy_per_cell(example_wareho
 
 def test_kam_workload_matches_expected(example_warehouse, example_dir):
     expected = _expected(example_dir, "expected_kam_workload.csv")
-    actual = _table(example_warehouse.warehouse, "select * from marts.kam_workload")
+    actual = warehouse_rows(example_warehouse.warehouse, "select * from marts.kam_workload")
 
     problems = compare_rows(actual, expected, key=("account_manager",))
 
@@ -110,17 +103,17 @@ def test_kam_workload_matches_expected(example_warehouse, example_dir):
 
 
 def test_first_night_history_is_today_and_no_changes(example_warehouse):
-    history = _table(example_warehouse.warehouse,
+    history = warehouse_rows(example_warehouse.warehouse,
                      "select as_of_date, count(*) as n from marts.customer_segments_history group by as_of_date")
-    changes = _table(example_warehouse.warehouse, "select * from marts.segment_changes")
+    changes = warehouse_rows(example_warehouse.warehouse, "select * from marts.segment_changes")
 
     assert history == [{"as_of_date": date(2026, 10, 15), "n": 82}]
     assert changes == []
 
 
 def test_key_account_dossier_has_one_row_per_key_account_and_no_personal_data(example_warehouse):
-    dossier = _table(example_warehouse.warehouse, "select * from marts.key_account_dossier")
-    key_accounts = _table(example_warehouse.warehouse, "select customer_id from marts.key_accounts")
+    dossier = warehouse_rows(example_warehouse.warehouse, "select * from marts.key_account_dossier")
+    key_accounts = warehouse_rows(example_warehouse.warehouse, "select customer_id from marts.key_accounts")
 
     assert sorted(r["customer_id"] for r in dossier) == sorted(r["customer_id"] for r in key_accounts)
     assert not {"full_name", "email", "phone"} & set(dossier[0])
@@ -164,7 +157,7 @@ def republished_warehouse(example_warehouse, tmp_path):
 
 
 def test_history_replaces_the_rows_of_d_and_keeps_earlier_dates(republished_warehouse):
-    counts = _table(republished_warehouse, """
+    counts = warehouse_rows(republished_warehouse, """
         select as_of_date, count(*) as n, sum(case when failures_90d < 0 then 1 else 0 end) as stale
         from marts.customer_segments_history group by as_of_date order by as_of_date""")
 
@@ -173,9 +166,9 @@ def test_history_replaces_the_rows_of_d_and_keeps_earlier_dates(republished_ware
 
 
 def test_segment_changes_against_the_previous_published_date(republished_warehouse, example_warehouse):
-    current = _table(example_warehouse.warehouse, """
+    current = warehouse_rows(example_warehouse.warehouse, """
         select abc_revenue, is_key_account from marts.customer_segments where customer_id = '000517'""")[0]
-    changes = _table(republished_warehouse, """
+    changes = warehouse_rows(republished_warehouse, """
         select customer_id, attribute, previous_value, current_value, previous_as_of_date, as_of_date
         from marts.segment_changes order by customer_id, attribute""")
 
