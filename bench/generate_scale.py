@@ -4,14 +4,16 @@ Vectorised with NumPy and Arrow (10M lines in well under a minute): the order
 system as Parquet part files (`orders_partNNN.parquet`, `order_lines_partNNN.parquet`,
 `fx_rates.parquet`), the CRM as CSV/JSONL exports, about one customer per 200
 lines with Pareto-like sizes. `make_delta` writes the next night's drop: new
-orders dated D+1 and updates of recent orders, as new part files.
+orders dated D+1 and deliveries of recent open orders, as new part files.
 
-    python -m bench.generate_scale --lines 1000000 --out /tmp/drop --as-of 2026-11-21
+    python -m bench.generate_scale --lines 1000000 --out /tmp/drop --as-of 2026-11-21 [--delta-out /tmp/next]
 """
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -239,13 +241,7 @@ def _write_jsonl(table: pa.Table, path: Path) -> None:
     con.close()
 
 
-def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
-    """The next night's drop: `base` (hard-linked) plus new orders of D+1 and updates."""
-    import os
-    import shutil
-
-    rng = np.random.default_rng(seed)
-    shutil.rmtree(out, ignore_errors=True)
+def _hard_link_tree(base: Path, out: Path) -> None:
     for src in base.rglob("*"):
         dst = out / src.relative_to(base)
         if src.is_dir():
@@ -253,23 +249,68 @@ def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
         else:
             dst.parent.mkdir(parents=True, exist_ok=True)
             os.link(src, dst)
-    orders = pq.read_table(sorted((base / "erp").glob("orders_part*.parquet"))[-1])
-    lines = pq.read_table(sorted((base / "erp").glob("order_lines_part*.parquet"))[-1])
-    day = int((np.datetime64(as_of + timedelta(days=1)) - EPOCH).astype(int))
+
+
+def _latest_rows(erp: Path, stem: str) -> pa.Table:
+    return pa.concat_tables([pq.read_table(p) for p in sorted(erp.glob(f"{stem}_*.parquet"))])
+
+
+def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
+    """The next night's drop: `base` (hard-linked) plus one day of changes, as new part files.
+
+    New orders dated D+1 (about one in a thousand of the history: one day's volume)
+    with their lines, and as many deliveries: open orders of the last 30 days become
+    delivered on D+1 (order and lines updated, `updated_at` on D+1).
+    """
+    rng = np.random.default_rng(seed)
+    shutil.rmtree(out, ignore_errors=True)
+    _hard_link_tree(base, out)
+    erp = base / "erp"
+    orders = _latest_rows(erp, "orders")
+    lines = _latest_rows(erp, "order_lines")
+    next_day = as_of + timedelta(days=1)
+    day = int((np.datetime64(next_day) - EPOCH).astype(int))
     n_new = max(1, orders.num_rows // 1000)
-    new = orders.slice(0, n_new)
-    new = new.set_column(0, "order_id", _ids("SN", np.arange(n_new), 9))
+
+    template = orders.slice(0, n_new)
+    template_ids = template["order_id"]
+    new_ids = _ids("SN" + next_day.strftime("%y%m%d"), np.arange(n_new), 6)
+    new = template.set_column(0, "order_id", new_ids)
     new = new.set_column(2, "order_date", _dates(np.full(n_new, day)))
+    new = new.set_column(3, "promised_date", _dates(np.full(n_new, day) + rng.integers(3, 21, n_new)))
+    new = new.set_column(4, "delivered_date", pa.nulls(n_new, pa.date32()))
+    new = new.set_column(5, "status", pa.array(["placed"] * n_new))
     new = new.set_column(7, "updated_at", _timestamps(np.full(n_new, day), np.full(n_new, 50000)))
-    updated = orders.slice(orders.num_rows - n_new, n_new)
-    updated = updated.set_column(7, "updated_at", _timestamps(np.full(n_new, day), np.full(n_new, 60000)))
-    delta_orders = pa.concat_tables([new, updated])
-    new_lines = lines.slice(0, n_new).set_column(0, "order_id", new["order_id"])
-    new_lines = new_lines.set_column(8, "updated_at", _timestamps(np.full(n_new, day), np.full(n_new, 50000)))
-    tag = f"delta{(as_of + timedelta(days=1)).strftime('%Y%m%d')}_"
-    _write_parts(delta_orders, out / "erp" / "orders", delta_orders.num_rows, tag)
-    _write_parts(new_lines, out / "erp" / "order_lines", new_lines.num_rows, tag)
-    return {"new_orders": n_new, "updated_orders": n_new, "new_lines": n_new}
+    new_lines = lines.filter(pc.is_in(lines["order_id"], template_ids))
+    position = pc.index_in(new_lines["order_id"], template_ids)
+    new_lines = new_lines.set_column(0, "order_id", new_ids.take(position))
+    new_lines = new_lines.set_column(5, "delivered_quantity", pa.nulls(new_lines.num_rows, pa.float64()))
+    new_lines = new_lines.set_column(8, "updated_at", _timestamps(np.full(new_lines.num_rows, day),
+                                                                  np.full(new_lines.num_rows, 50000)))
+
+    order_day = pc.cast(orders["order_date"], pa.int32()).to_numpy(zero_copy_only=False)
+    status = orders["status"].to_numpy(zero_copy_only=False)
+    open_recent = np.flatnonzero((order_day > day - 31) & np.isin(status, ["placed", "shipped"]))
+    chosen = np.sort(rng.choice(open_recent, min(n_new, len(open_recent)), replace=False))
+    delivered = orders.take(pa.array(chosen))
+    m = delivered.num_rows
+    delivered = delivered.set_column(4, "delivered_date", _dates(np.full(m, day)))
+    delivered = delivered.set_column(5, "status", pa.array(["delivered"] * m, pa.string()))
+    delivered = delivered.set_column(7, "updated_at", _timestamps(np.full(m, day), np.full(m, 60000)))
+    delivered_lines = lines.filter(pc.is_in(lines["order_id"], delivered["order_id"]))
+    delivered_lines = delivered_lines.set_column(5, "delivered_quantity", delivered_lines["quantity"])
+    delivered_lines = delivered_lines.set_column(8, "updated_at", _timestamps(
+        np.full(delivered_lines.num_rows, day), np.full(delivered_lines.num_rows, 60000)))
+
+    delta_orders = pa.concat_tables([new, delivered.cast(new.schema)])
+    delta_lines = pa.concat_tables([new_lines, delivered_lines.cast(new_lines.schema)])
+    tag = f"delta{next_day.strftime('%Y%m%d')}_"
+    _write_parts(delta_orders, out / "erp" / "orders", max(1, delta_orders.num_rows), tag)
+    _write_parts(delta_lines, out / "erp" / "order_lines", max(1, delta_lines.num_rows), tag)
+    counts = {"new_orders": n_new, "new_lines": new_lines.num_rows, "delivered_orders": m,
+              "delivered_lines": delivered_lines.num_rows, "as_of": str(next_day)}
+    (out / "manifest_delta.json").write_text(json.dumps(counts, indent=1))
+    return counts
 
 
 def main() -> None:
@@ -278,8 +319,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 21))
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--delta-out", type=Path, default=None,
+                        help="also write the next night's drop (base hard-linked + one day of changes) here")
     args = parser.parse_args()
     print(json.dumps(generate(args.out, args.lines, args.as_of, args.seed)))
+    if args.delta_out is not None:
+        print(json.dumps(make_delta(args.delta_out, args.out, args.as_of)))
 
 
 if __name__ == "__main__":

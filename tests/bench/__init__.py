@@ -1,0 +1,1 @@
+"""Tests of the benchmark runner and of incremental builds (issue 6)."""
