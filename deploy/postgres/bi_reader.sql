@@ -8,7 +8,7 @@ select not exists (select from pg_roles where rolname = 'bi_reader') as bi_reade
 \if :bi_reader_missing
 create role bi_reader login;
 \endif
-alter role bi_reader with login nocreatedb nocreaterole password :'bi_reader_password';
+select format('alter role bi_reader with login nocreatedb nocreaterole password %L', :'bi_reader_password') \gexec
 create schema if not exists reporting;
 revoke create on schema public from public;
 revoke all on schema public from bi_reader;

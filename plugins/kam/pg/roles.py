@@ -74,7 +74,7 @@ def apply_in_python(url: str, password: str, pipeline_role: str) -> None:
             cur.execute("select exists (select from pg_roles where rolname = %s)", (BI_READER,))
             if not cur.fetchone()[0]:
                 cur.execute(sql.SQL("create role {} login").format(reader))
-            cur.execute(sql.SQL("alter role {} with login nosuperuser nocreatedb nocreaterole password {}")
+            cur.execute(sql.SQL("alter role {} with login nocreatedb nocreaterole password {}")
                         .format(reader, sql.Literal(password)))
             cur.execute("create schema if not exists reporting")
             cur.execute("revoke create on schema public from public")
