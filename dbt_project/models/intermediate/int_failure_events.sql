@@ -5,22 +5,11 @@
 
 with orders as (
 
-    select order_id, customer_id, promised_date, status,
+    select order_id, customer_id, promised_date, status, ordered_quantity, delivered_quantity,
            -- a delivered_date after D counts as not delivered yet
            case when delivered_date <= {{ d }} then delivered_date end as delivered_date
     from {{ ref('int_orders') }}
     where status <> 'cancelled'
-
-),
-
-order_quantities as (
-
-    -- "in full" compares the sums over the order's lines; null delivered quantity counts 0
-    select order_id,
-           sum(quantity) as ordered_quantity,
-           sum(coalesce(delivered_quantity, 0)) as delivered_quantity
-    from {{ ref('int_order_lines') }}
-    group by order_id
 
 ),
 
@@ -44,7 +33,9 @@ late_deliveries as (
 
 incomplete_deliveries as (
 
-    -- a delivered order (returned included); an order without lines is in full
+    -- a delivered order (returned included); "in full" compares the sums over the
+    -- order's lines (int_orders: a null delivered quantity counts 0; an order
+    -- without lines sums 0 of 0, so it is in full)
     select o.customer_id,
            o.order_id,
            cast(null as {{ dbt.type_string() }}) as case_id,
@@ -52,10 +43,8 @@ incomplete_deliveries as (
            'incomplete_delivery' as failure_category,
            'delivery' as failure_area
     from orders as o
-    inner join order_quantities as q
-        on q.order_id = o.order_id
     where o.delivered_date is not null
-      and q.delivered_quantity < q.ordered_quantity
+      and o.delivered_quantity < o.ordered_quantity
 
 ),
 

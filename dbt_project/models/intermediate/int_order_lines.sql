@@ -1,13 +1,68 @@
--- One row per order line of an order dated <= D, amounts converted to the
--- reporting currency with the latest rate on or before the order date.
--- Lines whose order is missing (or dated after D) are left out.
--- An order without an applicable rate adds zero to every amount (has_rate false).
+{#- One row per order line whose order exists (any order date: the as-of filter
+    order_date <= D is applied downstream, so the model does not depend on D and a
+    backfill of an earlier D stays correct), amounts converted to the reporting
+    currency with the latest rate on or before the order date. Lines whose order is
+    missing are left out. An order without an applicable rate adds zero to every
+    amount (has_rate false).
 
-with orders as (
+    Incremental (delete+insert by order_id): a night recomputes every line of the
+    orders touched since the last build, i.e. an order or a line loaded later
+    (`_load_seq` above the greatest one this table holds), or an order in a currency
+    that got a rate loaded later (above the greatest `_load_seq` of a rate applied
+    here), dated on or after that rate's date. A rate nobody uses yet is looked at
+    again the next night, which changes nothing. Sources never delete rows, so
+    nothing has to be removed. The lineage columns are the source rows' own
+    `_load_seq`, so a full refresh gives the same table. -#}
+{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns') }}
+{%- set reporting = var('reporting_currency') %}
 
-    select order_id, customer_id, order_date, status, currency
+with
+
+{% if is_incremental() %}
+processed as (
+
+    select
+        coalesce(max(order_load_seq), 0) as order_load_seq,
+        coalesce(max(line_load_seq), 0) as line_load_seq,
+        coalesce(max(rate_load_seq), 0) as rate_load_seq
+    from {{ this }}
+
+),
+
+new_rates as (
+
+    select currency, min(rate_date) as first_rate_date
+    from {{ ref('stg_erp__fx_rates') }}
+    where _load_seq > (select rate_load_seq from processed)
+    group by currency
+
+),
+
+touched_orders as (
+
+    select order_id from {{ ref('stg_erp__orders') }}
+    where _load_seq > (select order_load_seq from processed)
+    union
+    select order_id from {{ ref('stg_erp__order_lines') }}
+    where _load_seq > (select line_load_seq from processed)
+    union
+    select orders.order_id
+    from {{ ref('stg_erp__orders') }} as orders
+    inner join new_rates
+        on new_rates.currency = orders.currency
+        and orders.order_date >= new_rates.first_rate_date
+
+),
+{% endif %}
+
+orders as (
+
+    select order_id, customer_id, order_date, status, currency, _load_seq as order_load_seq
     from {{ ref('stg_erp__orders') }}
-    where order_date <= {{ as_of_date() }}
+    {% if is_incremental() -%}
+    where order_id in (select order_id from touched_orders)
+    {%- endif %}
 
 ),
 
@@ -18,7 +73,8 @@ rates as (
         currency,
         rate_date as valid_from,
         lead(rate_date) over (partition by currency order by rate_date) as valid_until,
-        rate_to_reporting
+        rate_to_reporting,
+        _load_seq as rate_load_seq
     from {{ ref('stg_erp__fx_rates') }}
 
 ),
@@ -28,13 +84,14 @@ orders_with_rate as (
     select
         orders.*,
         case
-            when orders.currency = '{{ var("reporting_currency") }}' then cast(1 as decimal(18,10))
+            when orders.currency = '{{ reporting }}' then cast(1 as decimal(18,10))
             else rates.rate_to_reporting
-        end as fx_rate
+        end as fx_rate,
+        rates.rate_load_seq
     from orders
     left join rates
         on rates.currency = orders.currency
-        and orders.currency <> '{{ var("reporting_currency") }}'
+        and orders.currency <> '{{ reporting }}'
         and rates.valid_from <= orders.order_date
         and (rates.valid_until is null or orders.order_date < rates.valid_until)
 
@@ -49,14 +106,13 @@ lines as (
         orders.order_date,
         orders.status,
         orders.currency,
-        lines.product_id,
-        lines.product_category,
         lines.quantity,
         lines.delivered_quantity,
-        lines.unit_price,
         lines.unit_cost,
         orders.fx_rate,
-        orders.fx_rate is not null as has_rate,
+        orders.order_load_seq,
+        lines._load_seq as line_load_seq,
+        orders.rate_load_seq,
         -- widen before multiplying: decimal(18,6) x decimal(18,6) overflows DuckDB's 64-bit decimals
         cast(cast(lines.quantity as decimal(38,12)) * lines.unit_price as decimal(38,12)) as revenue_local,
         cast(cast(lines.quantity as decimal(38,12)) * lines.unit_cost as decimal(38,12)) as cost_local
@@ -73,16 +129,15 @@ select
     order_date,
     status,
     currency,
-    product_id,
-    product_category,
     quantity,
     delivered_quantity,
-    unit_price,
-    unit_cost,
     fx_rate,
-    has_rate,
+    fx_rate is not null as has_rate,
     cast(coalesce(revenue_local * fx_rate, 0) as decimal(38,12)) as revenue_eur,
     cast(
         case when unit_cost is not null then coalesce(cost_local * fx_rate, 0) end
-    as decimal(38,12)) as cost_eur
+    as decimal(38,12)) as cost_eur,
+    order_load_seq,
+    line_load_seq,
+    rate_load_seq
 from lines

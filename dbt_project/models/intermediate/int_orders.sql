@@ -11,17 +11,8 @@ with orders as (
 
 line_totals as (
 
-    select
-        order_id,
-        max(case when has_rate then 1 else 0 end) as any_rate,
-        sum(revenue_eur) as revenue_eur,
-        sum(coalesce(cost_eur, 0)) as cost_eur,
-        sum(case when cost_eur is not null then revenue_eur else 0 end) as revenue_with_cost_eur,
-        sum(quantity) as ordered_quantity,
-        sum(coalesce(delivered_quantity, 0)) as delivered_quantity,
-        count(*) as line_count
-    from {{ ref('int_order_lines') }}
-    group by order_id
+    -- the sums of the order's lines (int_order_totals holds orders with lines only)
+    select * from {{ ref('int_order_totals') }}
 
 ),
 

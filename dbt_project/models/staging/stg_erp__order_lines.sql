@@ -1,5 +1,6 @@
 -- One row per order line (order_id, line_number), the latest valid version. Lines whose order is missing are kept here and dropped by int_order_lines.
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction; contract columns, plus `_load_seq` (raw lineage: greater = loaded later)
+-- so incremental models can pick the rows loaded since their last build.
 select
     order_id,
     line_number,
@@ -9,5 +10,6 @@ select
     delivered_quantity,
     unit_price,
     unit_cost,
-    updated_at
+    updated_at,
+    _load_seq
 from {{ source('raw', 'order_lines') }}

@@ -1,5 +1,6 @@
 -- One row per order of the order system (ERP), the latest valid version.
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction; contract columns, plus `_load_seq` (raw lineage: greater = loaded later)
+-- so incremental models can pick the rows loaded since their last build.
 select
     order_id,
     customer_id,
@@ -8,5 +9,6 @@ select
     delivered_date,
     status,
     currency,
-    updated_at
+    updated_at,
+    _load_seq
 from {{ source('raw', 'orders') }}
