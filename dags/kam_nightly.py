@@ -4,32 +4,58 @@ One DAG, `kam_nightly`, at 02:00 UTC. The as-of date D is the day before the
 logical date, or the DAG param `as_of` (YYYY-MM-DD) to run or rerun any date:
 
     extract_erp ─┐
-                 ├─▶ dbt (Cosmos, one task per seed/model) ─▶ gate ─▶ publish ─▶ export
-    extract_crm ─┘        (then dbt.relationship_tests)
+                 ├─▶ dbt_build (Cosmos, one `dbt build` of the project) ─▶ gate ─▶ publish ─▶ export
+    extract_crm ─┘
 
 - Every task that writes the DuckDB warehouse runs in the pool `kam_warehouse` of
   one slot (DuckDB allows one writing process per file), so the two extractions
-  and the dbt tasks never overlap. `make airflow-db` and `make run` create it.
-- dbt runs through astronomer-cosmos (`DbtTaskGroup`, `ExecutionMode.LOCAL`,
-  `InvocationMode.SUBPROCESS`, profile `dbt_project/profiles.yml`).
-  `LoadMode.CUSTOM` renders the graph from the project files (refs in the SQL,
-  seed CSVs) without running dbt: `dbt ls` would take seconds at every parse and a
-  manifest would have to be built and kept fresh beside the code. Because that
-  parser does not see tests declared under `data_tests:`/`unit_tests:`,
-  `TestBehavior.BUILD` runs each node as `dbt build --select <node>`: its unit
-  tests, the model, then its data tests, before anything downstream starts.
-  Indirect selection `buildable`: a test over several models runs with the last
-  of them to be built, never against a model not built yet. `relationships`
-  tests may join models with no dbt path between them (no "last" one), so they
-  are excluded from the per-node builds and run once in `dbt.relationship_tests`
-  after every model; `tests/dags` proves every dbt test runs somewhere.
-  `tests/dags/test_dag_integrity.py` checks the rendered graph against `dbt ls`.
-- `KamDbtInterceptor` sets, when a dbt task runs, the profile environment of
-  `kam.dbt_env.profile_env(settings)` (target duckdb/postgres, warehouse path)
-  and the dbt var `as_of_date` = D.
-- `gate` runs whatever happened upstream (`all_done`): failed or skipped dbt
-  tasks become `dbt_failures` of the gate; a blocked run is recorded in
-  `reporting.pipeline_runs` and fails with the failed checks and the report path.
+  and the dbt build never overlap. `make airflow-db` and `make run` create it.
+- dbt runs through astronomer-cosmos: one `DbtBuildLocalOperator` (`ExecutionMode.LOCAL`
+  operator, `InvocationMode.SUBPROCESS`, profile `dbt_project/profiles.yml`) builds
+  the whole project in one dbt process with the profile's threads: seeds, models
+  and their data tests in dependency order, each test right after the last model
+  it reads (so `relationships` tests too), nothing downstream of a failed node.
+  Its Cosmos `callback` (`operators.dbt_run_results.record_dbt_results`) reads the
+  build's `run_results.json` and pushes to XCom `dbt_failures` the failed nodes by
+  name (tests, models), then the models dbt skipped because of them as
+  `name (skipped)`: the gate's dbt_failures.
+  Per-model results are in that task's log and XCom `dbt_status_counts`.
+- dbt unit tests are excluded from the nightly build (`--exclude resource_type:unit_test`):
+  they prove the SQL on fixed inputs, not the night's data, and do not depend on
+  it. `make test` runs every one of them: the integration fixture
+  (`tests/integration/conftest.py`) runs a plain `dbt build` of the whole project
+  on the worked example and fails on any failure; `tests/dags` checks that the
+  nightly build selects every data test.
+- Why one build task, not Cosmos's task per node (`DbtTaskGroup`): that ran 31
+  tasks of `dbt build --select <node>`, each paying dbt start-up and a full parse
+  of the project (5-10 s; the parse cannot be reused across nights: the var
+  `as_of_date` changes every night and dbt re-parses everything when vars
+  change), one at a time in the one-slot pool: 233 s at 1M order lines against
+  ~60 s for the same stages run directly (see "Measured"). In-process dbt
+  (`InvocationMode.DBT_RUNNER`) saves only the interpreter start-up per task;
+  Cosmos's watcher mode (one producer build plus a sensor per model) is
+  experimental and needs the sensors outside the one-slot pool and a triggerer.
+  Neither beats one build task; per-model detail is in its log instead of the grid.
+- `KamDbtInterceptor` sets, when the dbt task runs, the profile environment of
+  `kam.dbt_env.profile_env(settings)` (target duckdb/postgres, warehouse path),
+  dbt's target/log paths inside the task's temporary project copy, and the dbt var
+  `as_of_date` = D.
+- `gate` runs whatever happened upstream (`all_done`): the failed dbt nodes (or, if
+  the build stopped before running any, `dbt_build` with its state) become
+  `dbt_failures` of the gate; a blocked run is recorded in `reporting.pipeline_runs`
+  and fails with the failed checks and the report path.
+
+Measured on the 2-CPU VM (whole DAG under `airflow dags test`; other benchmarks
+shared the machine, so wall times are noisy), one task per node -> this design:
+- demo, `python -m kam.cli.run_nightly --as-of 2026-10-15` in a fresh KAM_HOME
+  (incl. demo generation and `airflow db migrate`): 4 min 50 s -> 46 s; the
+  `dbt_build` task takes 16 s (19 s with `InvocationMode.DBT_RUNNER`: no gain).
+- 1M order lines, `python -m bench.run --scale 1m`: whole DAG 233 s -> 53 s (first
+  night), 182 s -> 41 s (next night); the whole benchmark 11 min -> 3 min 55 s.
+- `tests/e2e` (two nights on the demo): about 7 min -> 82 s.
+- 10M order lines, `python -m bench.run --scale 10m` (with extraction's own
+  DuckDB memory limit, `KAM_EXTRACT_MEMORY_LIMIT` = 2GB): whole DAG 338 s -> 142 s
+  (first night), 228 s -> 77 s (next night); its peak RSS 4.26 GB -> 2.64 GB.
 
 Nothing here reads settings, connects to a database or imports pandas at parse time.
 """
@@ -39,22 +65,10 @@ import os
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 from airflow.sdk import DAG, Param, chain
-from cosmos import (
-    DbtTaskGroup,
-    ExecutionConfig,
-    ExecutionMode,
-    InvocationMode,
-    LoadMode,
-    ProfileConfig,
-    ProjectConfig,
-    RenderConfig,
-    TestBehavior,
-    TestIndirectSelection,
-)
-from cosmos.operators.local import DbtTestLocalOperator
+from cosmos import InvocationMode, ProfileConfig
+from cosmos.operators.local import DbtBuildLocalOperator
 from kam.config import DBT_PROJECT_DIR
 from operators import (
     KamDbtInterceptor,
@@ -63,13 +77,15 @@ from operators import (
     KamGateOperator,
     KamPublishOperator,
 )
+from operators.dbt_run_results import record_dbt_results
 
 DAG_ID = "kam_nightly"
 WAREHOUSE_POOL = "kam_warehouse"
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 EXTRACT_TASK_IDS = ("extract_erp", "extract_crm")
-# Tests over two models run once, after the whole graph is built (see the docstring).
-RELATIONSHIP_TESTS = ["test_name:relationships"]
+DBT_TASK_ID = "dbt_build"
+# Unit tests run in `make test` (see the docstring), not against the night's data.
+NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test"]
 
 
 def notify_failure(context):
@@ -79,22 +95,8 @@ def notify_failure(context):
     notify(context)
 
 
-def use_libyaml_in_cosmos_parser() -> None:
-    """Let Cosmos's custom parser read the model YAML files with libyaml.
-
-    It calls pure-Python `yaml.safe_load` on every model YAML file, which is most of
-    this DAG's parse time; libyaml's `CSafeLoader` builds the same data about ten
-    times faster. Only that parser module's `yaml` name is replaced.
-    """
-    import yaml
-    from cosmos.dbt.parser import project
-
-    if getattr(yaml, "CSafeLoader", None) is not None and project.yaml is yaml:
-        project.yaml = SimpleNamespace(safe_load=lambda stream: yaml.load(stream, Loader=yaml.CSafeLoader))
-
-
 def parse_time_dbt_target() -> str:
-    """The dbt target for rendering; `KamDbtInterceptor` sets the real one at run time."""
+    """The dbt target at parse time; `KamDbtInterceptor` sets the real one at run time."""
     warehouse = os.environ.get("KAM_WAREHOUSE", "")
     return "postgres" if warehouse.startswith(("postgresql://", "postgres://", "postgresql+")) else "duckdb"
 
@@ -104,8 +106,8 @@ DOC_MD = """
 
 Every night at 02:00 UTC for **as-of D = the day before** (or the param `as_of`):
 extraction of the order system and the CRM into `raw.*` (bad rows to
-`quarantine.rows`), `dbt build` of staging → intermediate → marts with unit and
-data tests, the data-quality gate, then one atomic publication of the
+`quarantine.rows`), one `dbt build` of staging → intermediate → marts with their
+data tests (dbt unit tests run in `make test`), the data-quality gate, then one atomic publication of the
 `reporting.*` tables and the export folder `<export dir>/<D>/`.
 
 A **blocked** run publishes nothing: it records itself in `reporting.pipeline_runs`
@@ -148,52 +150,29 @@ with DAG(
         doc_md="Accounts, contacts, opportunities, activities, cases and surveys from the CRM into `raw.*`.",
     )
 
-    profile_config = ProfileConfig(
-        profile_name="kam_warehouse",
-        target_name=parse_time_dbt_target(),
-        profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
-    )
-    dbt_task_args = {
-        "pool": WAREHOUSE_POOL,
-        "append_env": True,
-        "install_deps": False,
-        "emit_datasets": False,
-        "interceptors": [KamDbtInterceptor()],
-    }
-    use_libyaml_in_cosmos_parser()
-    dbt = DbtTaskGroup(
-        group_id="dbt",
-        project_config=ProjectConfig(dbt_project_path=DBT_PROJECT_DIR, install_dbt_deps=False),
-        profile_config=profile_config,
-        execution_config=ExecutionConfig(
-            execution_mode=ExecutionMode.LOCAL,
-            invocation_mode=InvocationMode.SUBPROCESS,
-            dbt_executable_path=DBT_EXECUTABLE,
-            test_indirect_selection=TestIndirectSelection.BUILDABLE,
-        ),
-        render_config=RenderConfig(
-            load_method=LoadMode.CUSTOM,
-            test_behavior=TestBehavior.BUILD,
-            emit_datasets=False,
-        ),
-        operator_args={**dbt_task_args, "exclude": RELATIONSHIP_TESTS},
-    )
-    dbt_models = list(dbt.get_leaves())
-    relationship_tests = DbtTestLocalOperator(
-        task_id="relationship_tests",
-        task_group=dbt,
-        select=RELATIONSHIP_TESTS,
+    dbt_build = DbtBuildLocalOperator(
+        task_id=DBT_TASK_ID,
         project_dir=str(DBT_PROJECT_DIR),
-        profile_config=profile_config,
+        profile_config=ProfileConfig(
+            profile_name="kam_warehouse",
+            target_name=parse_time_dbt_target(),
+            profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml",
+        ),
         invocation_mode=InvocationMode.SUBPROCESS,
         dbt_executable_path=DBT_EXECUTABLE,
-        doc_md="Every `relationships` test, once all models are built (they span two models).",
-        **dbt_task_args,
+        exclude=NIGHTLY_DBT_EXCLUDE,
+        callback=record_dbt_results,
+        interceptors=[KamDbtInterceptor()],
+        append_env=True,
+        install_deps=False,
+        emit_datasets=False,
+        pool=WAREHOUSE_POOL,
+        doc_md="`dbt build` of the whole project (unit tests excluded: `make test` runs them); "
+               "failed nodes to XCom `dbt_failures` for the gate.",
     )
-    dbt_models >> relationship_tests
 
     gate = KamGateOperator(
-        task_id="gate", dbt_group_id="dbt", extract_task_ids=EXTRACT_TASK_IDS,
+        task_id="gate", dbt_task_id=DBT_TASK_ID, extract_task_ids=EXTRACT_TASK_IDS,
         doc_md="The data-quality gate; blocked = nothing published, run recorded, task failed.",
     )
     publish = KamPublishOperator(
@@ -202,4 +181,4 @@ with DAG(
     )
     export = KamExportOperator(task_id="export", doc_md="`<export dir>/<D>/`: CSVs, workbook, manifest.")
 
-    chain([extract_erp, extract_crm], dbt, gate, publish, export)
+    chain([extract_erp, extract_crm], dbt_build, gate, publish, export)

@@ -13,6 +13,12 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# DuckDB memory limits: dbt, gate and publish use KAM_DUCKDB_MEMORY_LIMIT; extraction
+# has its own, lower one (KAM_EXTRACT_MEMORY_LIMIT): it stages and checks whole drops
+# in temp tables, which DuckDB keeps in memory up to the limit before spilling them
+# to disk; at 10M order lines a 4GB limit made extraction alone a 4 GB process.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
+DEFAULT_EXTRACT_MEMORY_LIMIT = "2GB"
 
 
 def _home() -> Path:
@@ -51,6 +57,7 @@ class Settings:
     alert_webhook: str | None
     alert_email: str | None
     landing_db: str | None = None  # KAM_LANDING_DB; None = <home>/landing.duckdb
+    extract_memory_limit: str = DEFAULT_EXTRACT_MEMORY_LIMIT  # KAM_EXTRACT_MEMORY_LIMIT, extraction's DuckDB limit
 
     @property
     def warehouse_is_postgres(self) -> bool:
@@ -79,8 +86,9 @@ def load_settings() -> Settings:
         export_dir=Path(_setting("EXPORT_DIR", home / "exports")),
         report_dir=Path(_setting("REPORT_DIR", home / "reports")),
         duckdb_threads=int(os.environ.get("KAM_DUCKDB_THREADS", "2")),
-        duckdb_memory_limit=os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", "4GB"),
+        duckdb_memory_limit=os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
         alert_webhook=os.environ.get("KAM_ALERT_WEBHOOK") or None,
         alert_email=os.environ.get("KAM_ALERT_EMAIL") or None,
         landing_db=_from_connection("LANDING_DB") or os.environ.get("KAM_LANDING_DB") or None,
+        extract_memory_limit=os.environ.get("KAM_EXTRACT_MEMORY_LIMIT") or DEFAULT_EXTRACT_MEMORY_LIMIT,
     )

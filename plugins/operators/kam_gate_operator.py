@@ -15,31 +15,31 @@ if TYPE_CHECKING:
 
     from kam.config import Settings
 
-# States of a dbt task that mean its model (or its tests) did not come through.
+# States of the dbt task that mean the build did not come through.
 NOT_BUILT_STATES = frozenset({"failed", "upstream_failed", "removed"})
 
 
-def dbt_failures_from_states(task_states: dict[str, Any], group_id: str) -> list[str]:
-    """dbt tasks (ids without the group prefix) whose state says not built, sorted.
+def dbt_failures_of_build(task_id: str, state: Any, reported: list[str] | None) -> list[str]:
+    """The gate's `dbt_failures`: the dbt nodes the build task reported failed or skipped
+    (names from its run_results.json, failed ones first, see `operators.dbt_run_results`).
 
-    A failed task is named as is; one that never ran gets its state in brackets,
-    e.g. `["int_orders_build", "marts_x_build (upstream_failed)"]`.
+    When the task did not come through but reported nothing (dbt stopped before running
+    any node, or the task never ran), the task itself is named, with its state unless
+    it simply failed: e.g. `["dbt_build"]`, `["dbt_build (upstream_failed)"]`.
     """
-    prefix = f"{group_id}."
-    failures = []
-    for task_id, state in task_states.items():
-        state = str(getattr(state, "value", state))
-        if task_id.startswith(prefix) and state in NOT_BUILT_STATES:
-            name = task_id.removeprefix(prefix)
-            failures.append(name if state == "failed" else f"{name} ({state})")
-    return sorted(failures)
+    failures = list(reported or [])
+    state = str(getattr(state, "value", state))
+    if not failures and state in NOT_BUILT_STATES:
+        failures = [task_id if state == "failed" else f"{task_id} ({state})"]
+    return failures
 
 
 class KamGateOperator(KamOperator):
     """Decide whether this run may publish (runs with trigger rule `all_done`).
 
-    It gathers the dbt tasks of this run that failed or never ran because an
-    upstream failed (`dbt_failures`), runs `kam.quality.run_gate` on the warehouse
+    It gathers the dbt nodes of this run's build that failed or were skipped (the
+    XCom `dbt_failures` of the dbt task; the task itself when it failed without one),
+    runs `kam.quality.run_gate` on the warehouse
     and writes the readable report under `<report_dir>/<as-of>/<run>/`. Passed:
     returns the gate result as a JSON dict (XCom, read by publish). Blocked: records the run with
     `kam.publish.record_blocked` (only `pipeline_runs` changes) and raises, naming
@@ -48,10 +48,10 @@ class KamGateOperator(KamOperator):
 
     template_fields = ()
 
-    def __init__(self, *, dbt_group_id: str = "dbt", **kwargs: Any) -> None:
+    def __init__(self, *, dbt_task_id: str = "dbt_build", **kwargs: Any) -> None:
         kwargs.setdefault("trigger_rule", "all_done")
         super().__init__(**kwargs)
-        self.dbt_group_id = dbt_group_id
+        self.dbt_task_id = dbt_task_id
 
     def run(self, context: Context, settings: Settings, as_of: date) -> Any:
         from kam.publish import record_blocked
@@ -79,7 +79,11 @@ class KamGateOperator(KamOperator):
             f"report: {report_path}")
 
     def gather_dbt_failures(self, context: Context) -> list[str]:
-        """dbt tasks of this run that failed, or did not run because something upstream failed."""
+        """dbt nodes of this run's build that failed or were skipped; the dbt task if it failed unreported."""
+        from operators.dbt_run_results import DBT_FAILURES_KEY
+
         ti = context["ti"]
-        states = ti.get_task_states(dag_id=ti.dag_id, task_group_id=self.dbt_group_id, run_ids=[context["run_id"]])
-        return dbt_failures_from_states(states.get(context["run_id"], {}), self.dbt_group_id)
+        states = ti.get_task_states(dag_id=ti.dag_id, task_ids=[self.dbt_task_id], run_ids=[context["run_id"]])
+        state = states.get(context["run_id"], {}).get(self.dbt_task_id)
+        reported = ti.xcom_pull(task_ids=self.dbt_task_id, key=DBT_FAILURES_KEY)
+        return dbt_failures_of_build(self.dbt_task_id, state, reported)

@@ -21,15 +21,8 @@ POOL = "kam_warehouse"
 EXTRACT_TASKS = {"extract_erp", "extract_crm"}
 
 
-RELATIONSHIP_TESTS_TASK = "dbt.relationship_tests"
-
-
-def dbt_task_ids(dag) -> set[str]:
-    return {t for t in dag.task_ids if t.startswith("dbt.")}
-
-
-def dbt_build_task_ids(dag) -> set[str]:
-    return dbt_task_ids(dag) - {RELATIONSHIP_TESTS_TASK}
+DBT_TASK = "dbt_build"
+INTEGRATION_CONFTEST = REPO / "tests" / "integration" / "conftest.py"
 
 
 def test_dag_folder_imports_without_errors(dag_bag):
@@ -85,7 +78,7 @@ def test_extractions_are_roots_with_two_retries_and_a_delay(dag):
 
 
 def test_every_warehouse_task_runs_in_the_one_slot_pool(dag):
-    writers = EXTRACT_TASKS | dbt_task_ids(dag) | {"gate", "publish", "export"}
+    writers = EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export"}
     assert {t: dag.get_task(t).pool for t in writers} == {t: POOL for t in writers}
     assert all(dag.get_task(t).pool_slots == 1 for t in writers)
 
@@ -98,14 +91,11 @@ def test_every_task_alerts_on_failure(dag):
 
 
 def test_stage_order_extract_dbt_gate_publish_export(dag):
-    dbt = dbt_build_task_ids(dag)
-    dbt_roots = {t for t in dbt if not (dag.get_task(t).upstream_task_ids & dbt)}
-    dbt_leaves = {t for t in dbt if not (dag.get_task(t).downstream_task_ids & dbt)}
-    for task_id in dbt_roots:
-        assert dag.get_task(task_id).upstream_task_ids == EXTRACT_TASKS
-    assert dag.get_task(RELATIONSHIP_TESTS_TASK).upstream_task_ids == dbt_leaves
+    assert set(dag.task_ids) == EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export"}
+    assert dag.get_task(DBT_TASK).upstream_task_ids == EXTRACT_TASKS
     gate = dag.get_task("gate")
-    assert gate.upstream_task_ids == {RELATIONSHIP_TESTS_TASK}
+    assert gate.upstream_task_ids == {DBT_TASK}
+    assert gate.dbt_task_id == DBT_TASK
     assert str(gate.trigger_rule) in ("all_done", "TriggerRule.ALL_DONE")
     assert dag.get_task("publish").upstream_task_ids == {"gate"}
     assert dag.get_task("export").upstream_task_ids == {"publish"}
@@ -113,47 +103,34 @@ def test_stage_order_extract_dbt_gate_publish_export(dag):
     assert str(dag.get_task("publish").trigger_rule) in ("all_success", "TriggerRule.ALL_SUCCESS")
 
 
-def _project_nodes() -> dict[str, str]:
-    """Every model and seed of the dbt project, by name: 'model' or 'seed'."""
-    nodes = {p.stem: "model" for p in (DBT_PROJECT / "models").rglob("*.sql")}
-    nodes.update({p.stem: "seed" for p in (DBT_PROJECT / "seeds").rglob("*.csv")})
-    return nodes
-
-
-def test_dbt_group_has_one_build_task_per_model_and_seed(dag):
-    expected = {f"dbt.{name}_{kind}_build" for name, kind in _project_nodes().items()}
-    assert expected, "no dbt models found"
-    assert dbt_build_task_ids(dag) == expected
-
-
-def test_dbt_tasks_use_cosmos_local_subprocess_build_with_the_warehouse_profile(dag):
+def test_dbt_runs_as_one_cosmos_build_of_the_project_reporting_failures_to_the_gate(dag):
     from cosmos.constants import InvocationMode
-    from cosmos.operators.local import DbtBuildLocalOperator, DbtTestLocalOperator
+    from cosmos.operators.local import DbtBuildLocalOperator
 
     from operators import KamDbtInterceptor
+    from operators.dbt_run_results import record_dbt_results
 
-    for task_id in dbt_task_ids(dag):
-        task = dag.get_task(task_id)
-        if task_id == RELATIONSHIP_TESTS_TASK:
-            assert isinstance(task, DbtTestLocalOperator)
-            assert task.select in ("test_name:relationships", ["test_name:relationships"])
-        else:
-            assert isinstance(task, DbtBuildLocalOperator), task_id
-            assert task.exclude in ("test_name:relationships", ["test_name:relationships"])
-            assert task.indirect_selection == "buildable"
-        assert task.invocation_mode == InvocationMode.SUBPROCESS
-        assert task.profile_config.profile_name == "kam_warehouse"
-        assert Path(task.profile_config.profiles_yml_filepath) == DBT_PROJECT / "profiles.yml"
-        assert any(isinstance(i, KamDbtInterceptor) for i in task.interceptors)
-        assert task.install_deps is False
+    task = dag.get_task(DBT_TASK)
+    assert isinstance(task, DbtBuildLocalOperator)
+    assert Path(task.project_dir) == DBT_PROJECT
+    assert not task.select
+    assert task.exclude in ("resource_type:unit_test", ["resource_type:unit_test"])
+    assert task.callback is record_dbt_results or record_dbt_results in (task.callback or [])
+    assert task.invocation_mode == InvocationMode.SUBPROCESS
+    assert task.profile_config.profile_name == "kam_warehouse"
+    assert Path(task.profile_config.profiles_yml_filepath) == DBT_PROJECT / "profiles.yml"
+    assert any(isinstance(i, KamDbtInterceptor) for i in task.interceptors)
+    assert task.install_deps is False
 
 
-def _dbt_ls(tmp_path: Path, *resource_types: str) -> list[dict]:
+def _dbt_ls(tmp_path: Path, *resource_types: str, select=None, exclude=None) -> list[dict]:
     env = {**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
            "KAM_WAREHOUSE": str(tmp_path / "unused.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
     dbt = Path(sys.executable).with_name("dbt")
+    selection = [*(["--select", *_as_list(select)] if select else []),
+                 *(["--exclude", *_as_list(exclude)] if exclude else [])]
     result = subprocess.run(
-        [str(dbt), "ls", *[arg for kind in resource_types for arg in ("--resource-type", kind)],
+        [str(dbt), "ls", *[arg for kind in resource_types for arg in ("--resource-type", kind)], *selection,
          "--output", "json", "--output-keys", "unique_id", "name", "resource_type", "depends_on", "--quiet",
          "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)],
         env=env, capture_output=True, text=True)
@@ -161,20 +138,21 @@ def _dbt_ls(tmp_path: Path, *resource_types: str) -> list[dict]:
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
 
+def _as_list(value) -> list[str]:
+    return [value] if isinstance(value, str) else list(value)
+
+
 @pytest.mark.slow
-def test_dbt_task_dependencies_match_dbt_own_graph(dag, tmp_path):
-    """The Cosmos custom parser reads refs from the SQL; dbt's `ls` is the reference."""
-    by_id = {n["unique_id"]: n for n in _dbt_ls(tmp_path, "model", "seed")}
-
-    def task_id(unique_id: str) -> str:
-        kind, _, name = unique_id.split(".", 2)
-        return f"dbt.{name}_{kind}_build"
-
-    expected = {task_id(uid): {task_id(dep) for dep in n["depends_on"].get("nodes", []) if dep in by_id}
-                for uid, n in by_id.items()}
-    build_tasks = dbt_build_task_ids(dag)
-    actual = {t: dag.get_task(t).upstream_task_ids & build_tasks for t in build_tasks}
-    assert actual == expected
+def test_every_dbt_test_runs_somewhere(dag, tmp_path):
+    """The nightly build selects every seed, model and data test; the unit tests it leaves
+    out run in `make test`, where the integration fixture builds the whole project."""
+    kinds = ("model", "seed", "test", "unit_test")
+    every = {n["unique_id"]: n["resource_type"] for n in _dbt_ls(tmp_path, *kinds)}
+    task = dag.get_task(DBT_TASK)
+    nightly = {n["unique_id"] for n in _dbt_ls(tmp_path, *kinds, select=task.select, exclude=task.exclude)}
+    assert {"model", "seed", "test", "unit_test"} <= set(every.values())
+    assert {uid for uid, kind in every.items() if kind != "unit_test"} == nightly
+    assert 'run_dbt(settings, ["build"], as_of=' in INTEGRATION_CONFTEST.read_text()
 
 
 def test_parsing_the_dag_imports_no_data_libraries_and_reads_no_settings(tmp_path):
@@ -194,25 +172,3 @@ def test_parsing_the_dag_imports_no_data_libraries_and_reads_no_settings(tmp_pat
     heavy, kam_modules = result.stdout.strip().splitlines()[-2:]
     assert heavy == "[]"
     assert set(eval(kam_modules)) <= {"kam.config", "kam.dbt_env"}
-
-
-@pytest.mark.slow
-def test_every_dbt_test_runs_in_some_build_task_after_all_its_models(dag, tmp_path):
-    """With `--indirect-selection buildable`, `dbt build --select N` runs a test of N when
-    every other model the test reads is an ancestor of N; each test needs one such N,
-    except `relationships` tests, which `dbt.relationship_tests` runs after every model."""
-    nodes = {n["unique_id"]: n for n in _dbt_ls(tmp_path, "model", "seed", "test", "unit_test")}
-    buildable = {uid for uid, n in nodes.items() if n["resource_type"] in ("model", "seed")}
-    parents = {uid: set(nodes[uid]["depends_on"].get("nodes", [])) & buildable for uid in buildable}
-    ancestors: dict[str, set[str]] = {}
-    for uid in graphlib.TopologicalSorter(parents).static_order():
-        ancestors[uid] = set().union(*[{p} | ancestors[p] for p in parents[uid]])
-    uncovered = []
-    for uid, node in nodes.items():
-        if node["resource_type"] not in ("test", "unit_test") or node["name"].startswith("relationships_"):
-            continue
-        tested = set(node["depends_on"].get("nodes", [])) & buildable
-        if not any(tested - {n} <= ancestors[n] for n in tested):
-            uncovered.append(f"{uid} on {sorted(tested)}")
-    assert any(n["resource_type"] == "test" for n in nodes.values()), "no dbt tests found"
-    assert uncovered == []

@@ -10,7 +10,8 @@ import pytest
 
 from operators import KamDbtInterceptor, KamGateOperator, KamOperator
 from operators.kam_extract_operator import json_safe
-from operators.kam_gate_operator import dbt_failures_from_states
+from operators.dbt_run_results import failures_from_run_results, record_dbt_results, status_counts
+from operators.kam_gate_operator import dbt_failures_of_build
 
 UTC = timezone.utc
 
@@ -44,23 +45,67 @@ def test_a_malformed_as_of_param_is_named_in_the_error():
 
 # --- dbt failures --------------------------------------------------------------------------
 
-def test_dbt_failures_are_failed_and_never_built_tasks_of_the_group_only():
-    states = {
-        "dbt.int_orders_model_build": "failed",
-        "dbt.customer_segments_model_build": "upstream_failed",
-        "dbt.stg_erp__orders_model_build": "success",
-        "dbt.relationship_tests": "skipped",
-        "extract_erp": "failed",
-        "dbtx.other_model_build": "failed",
-    }
-    assert dbt_failures_from_states(states, "dbt") == [
-        "customer_segments_model_build (upstream_failed)",
-        "int_orders_model_build",
+RUN_RESULTS = {"results": [
+    {"unique_id": "model.kam_warehouse.stg_erp__orders", "status": "success"},
+    {"unique_id": "model.kam_warehouse.int_orders", "status": "error"},
+    {"unique_id": "test.kam_warehouse.not_null_int_lines_order_id.ab12cd34ef", "status": "fail"},
+    {"unique_id": "test.kam_warehouse.unique_stg_erp__orders_order_id.0123456789", "status": "pass"},
+    {"unique_id": "test.kam_warehouse.accepted_values_x_status.77", "status": "warn"},
+    {"unique_id": "model.kam_warehouse.customer_segments", "status": "skipped"},
+    {"unique_id": "test.kam_warehouse.unique_customer_segments_customer_id.5e", "status": "skipped"},
+    {"unique_id": "model.kam_warehouse.abc_xyz_matrix", "status": "skipped"},
+    {"unique_id": "unit_test.kam_warehouse.int_orders.counts_lineless_orders", "status": "runtime error"},
+    {"unique_id": "seed.kam_warehouse.country_regions", "status": "success"},
+]}
+
+
+def test_failed_dbt_nodes_come_first_then_skipped_models_and_no_skipped_tests():
+    assert failures_from_run_results(RUN_RESULTS) == [
+        "int_orders",
+        "int_orders.counts_lineless_orders",
+        "not_null_int_lines_order_id",
+        "abc_xyz_matrix (skipped)",
+        "customer_segments (skipped)",
     ]
 
 
-def test_no_dbt_failures_when_everything_succeeded():
-    assert dbt_failures_from_states({"dbt.a_model_build": "success"}, "dbt") == []
+def test_a_clean_build_has_no_failures_and_counts_every_status():
+    clean = {"results": [r for r in RUN_RESULTS["results"] if r["status"] in ("success", "pass", "warn")]}
+    assert failures_from_run_results(clean) == []
+    assert status_counts(RUN_RESULTS) == {"error": 1, "fail": 1, "pass": 1, "runtime error": 1, "skipped": 3,
+                                          "success": 2, "warn": 1}
+
+
+def test_the_cosmos_callback_pushes_the_failures_of_the_build_folder(tmp_path):
+    import json
+
+    (tmp_path / "target").mkdir()
+    (tmp_path / "target" / "run_results.json").write_text(json.dumps(RUN_RESULTS))
+    pushed = {}
+    ti = SimpleNamespace(xcom_push=lambda key, value: pushed.update({key: value}))
+    failures = record_dbt_results(str(tmp_path), context={"ti": ti})
+    assert failures == failures_from_run_results(RUN_RESULTS)
+    assert pushed == {"dbt_failures": failures, "dbt_status_counts": status_counts(RUN_RESULTS)}
+
+
+def test_the_cosmos_callback_pushes_nothing_without_run_results(tmp_path):
+    pushed = {}
+    ti = SimpleNamespace(xcom_push=lambda key, value: pushed.update({key: value}))
+    assert record_dbt_results(str(tmp_path), context={"ti": ti}) is None
+    assert pushed == {}
+
+
+def test_gate_dbt_failures_are_the_reported_nodes():
+    assert dbt_failures_of_build("dbt_build", "failed", ["b_test", "a_model (skipped)"]) == [
+        "b_test", "a_model (skipped)"]
+    assert dbt_failures_of_build("dbt_build", "success", []) == []
+    assert dbt_failures_of_build("dbt_build", "success", None) == []
+
+
+def test_a_dbt_task_that_failed_or_never_ran_without_a_report_is_named_with_its_state():
+    assert dbt_failures_of_build("dbt_build", "failed", None) == ["dbt_build"]
+    assert dbt_failures_of_build("dbt_build", "failed", []) == ["dbt_build"]
+    assert dbt_failures_of_build("dbt_build", "upstream_failed", None) == ["dbt_build (upstream_failed)"]
 
 
 # --- extraction report ---------------------------------------------------------------------
@@ -85,12 +130,12 @@ class FakeTI:
     def __init__(self, states, xcom=None):
         self._states, self._xcom = states, xcom or {}
 
-    def get_task_states(self, dag_id, task_group_id, run_ids):
-        assert (dag_id, task_group_id) == ("kam_nightly", "dbt")
-        return {run_ids[0]: self._states}
+    def get_task_states(self, dag_id, task_ids, run_ids):
+        assert (dag_id, task_ids) == ("kam_nightly", ["dbt_build"])
+        return {run_ids[0]: {t: s for t, s in self._states.items() if t in task_ids}}
 
-    def xcom_pull(self, task_ids):
-        return self._xcom.get(task_ids)
+    def xcom_pull(self, task_ids, key="return_value"):
+        return self._xcom.get(task_ids if key == "return_value" else (task_ids, key))
 
 
 @pytest.fixture
@@ -132,7 +177,8 @@ def gate_context(states, xcom=None):
 
 def test_gate_passes_and_hands_its_result_to_publish(fake_gate):
     gate = KamGateOperator(task_id="gate")
-    result = gate.run(gate_context({"dbt.a_model_build": "success"}), SimpleNamespace(report_dir="r"), date(2026, 10, 15))
+    context = gate_context({"dbt_build": "success"}, {("dbt_build", "dbt_failures"): []})
+    result = gate.run(context, SimpleNamespace(report_dir="r"), date(2026, 10, 15))
     assert result == {"passed": True}
     assert fake_gate["dbt_failures"] == [] and fake_gate["blocked"] == []
 
@@ -141,13 +187,14 @@ def test_blocked_gate_records_the_run_and_fails_naming_checks_and_report(fake_ga
     from airflow.sdk.exceptions import AirflowException
 
     gate = KamGateOperator(task_id="gate", extract_task_ids=("extract_erp",))
-    context = gate_context({"dbt.int_orders_model_build": "failed"},
-                           {"extract_erp": {"task_started_at": "2026-10-16T02:00:30+00:00"}})
+    context = gate_context({"dbt_build": "failed", "extract_erp": "success"},
+                           {"extract_erp": {"task_started_at": "2026-10-16T02:00:30+00:00"},
+                            ("dbt_build", "dbt_failures"): ["not_null_int_orders_order_id", "win_back_list (skipped)"]})
     with pytest.raises(AirflowException) as raised:
         gate.run(context, SimpleNamespace(report_dir="r"), date(2026, 10, 15))
     assert "failed checks: dbt_tests" in str(raised.value)
     assert str(tmp_path / "gate_report.html") in str(raised.value)
-    assert fake_gate["dbt_failures"] == ["int_orders_model_build"]
+    assert fake_gate["dbt_failures"] == ["not_null_int_orders_order_id", "win_back_list (skipped)"]
     assert fake_gate["blocked"] == [{
         "gate_result_json": {"passed": False}, "run_id": "manual__1", "as_of": date(2026, 10, 15),
         "started_at": datetime(2026, 10, 16, 2, 0, 30, tzinfo=UTC), "row_counts": None, "source_watermarks": None,
@@ -178,6 +225,7 @@ def test_interceptor_points_dbt_at_the_duckdb_warehouse_and_the_as_of_date(monke
     assert operator.env["KAM_DBT_TARGET"] == "duckdb"
     assert operator.env["KAM_WAREHOUSE"] == str(tmp_path / "warehouse.duckdb")
     assert operator.env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
+    assert (operator.env["DBT_TARGET_PATH"], operator.env["DBT_LOG_PATH"]) == ("target", "logs")
     assert operator.profile_config.target_name == "duckdb"
 
 

@@ -62,6 +62,7 @@ def merge_into_raw(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: s
         select b.* from {best} b left join raw.{obj.name} r on {on_keys}
         where r.{first_key} is null or {wins}
     """)
+    con.execute(f"drop table {best}")  # not needed past here: dropped before raw grows
     changed = con.execute(f"select count(*) from {winners}").fetchone()[0]
     raw_empty = con.execute(f"select count(*) = 0 from (select 1 from raw.{obj.name} limit 1)").fetchone()[0]
     if changed and not raw_empty:
@@ -74,6 +75,5 @@ def merge_into_raw(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: s
             insert into raw.{obj.name} ({columns}, _source, _row, _run_id, _load_seq)
             select {values}, _source, _row, ?, _load_seq from {winners}
         """, [run_id])
-    con.execute(f"drop table {best}")
     con.execute(f"drop table {winners}")
     return changed

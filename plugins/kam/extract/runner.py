@@ -8,6 +8,7 @@ read or lacks a required column raises before anything is written.
 """
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import time
@@ -35,15 +36,19 @@ def lookback_hours() -> float:
 
 
 def connect_when_free(settings: Settings) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse, waiting while another process holds DuckDB's write lock.
+    """Open the warehouse for extraction, waiting while another process holds DuckDB's write lock.
 
     Waits up to KAM_WAREHOUSE_LOCK_WAIT_SECONDS (default 600), so the ERP and CRM
     tasks may be scheduled side by side; the second simply waits for the first.
+    The connection's memory limit is `settings.extract_memory_limit`
+    (KAM_EXTRACT_MEMORY_LIMIT): above it DuckDB spills the staged and checked temp
+    tables to disk instead of growing the process.
     """
     deadline = time.monotonic() + float(os.environ.get("KAM_WAREHOUSE_LOCK_WAIT_SECONDS", "600"))
+    extract_settings = dataclasses.replace(settings, duckdb_memory_limit=settings.extract_memory_limit)
     while True:
         try:
-            return connect(settings)
+            return connect(extract_settings)
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise
