@@ -28,7 +28,7 @@ def markdown(result: dict) -> str:
     lines = [f"# Benchmark {result['scale']} ({result['order_lines']:,} order lines, "
              f"{result['customers']:,} customers), as-of {result['as_of']}", "",
              f"{result['machine']}; DuckDB threads {result['duckdb_threads']}, "
-             f"memory limit {result['duckdb_memory_limit']}; started {result['started_at']}", "",
+             f"memory limit {result['duckdb_memory_limit']} (extraction {result.get('extract_memory_limit', '2GB')}); started {result['started_at']}", "",
              "| section | stage | wall s | CPU s | peak RSS MB | ok | note |",
              "|---|---|---:|---:|---:|---|---|"]
     for row in result["rows"]:

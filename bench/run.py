@@ -231,6 +231,7 @@ def run_bench(scale: str, lines: int, work: Path, results_dir: Path, with_dag: b
                    f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM, Python {platform.python_version()}",
         "duckdb_threads": settings_threads,
         "duckdb_memory_limit": os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", "4GB"),
+        "extract_memory_limit": os.environ.get("KAM_EXTRACT_MEMORY_LIMIT", "2GB"),
         "rows": bench.rows, "checks": bench.checks,
         "targets": [t.to_dict() for t in evaluate(bench.rows, scale, other)],
         "work": str(work),
