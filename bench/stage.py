@@ -65,10 +65,11 @@ def stage_extract(args) -> int:
 
 def stage_dbt(args) -> int:
     from kam.config import load_settings
-    from kam.dbt_env import run_dbt
+    from kam.dbt_env import NIGHTLY_DBT_EXCLUDE, run_dbt
 
     settings = load_settings()
-    command = ["run" if args.run else "build"]
+    # the nightly's build: unit tests excluded, as in the DAG
+    command = ["run"] if args.run else ["build", "--exclude", *NIGHTLY_DBT_EXCLUDE]
     if args.full_refresh:
         command.append("--full-refresh")
     if args.select:

@@ -70,6 +70,7 @@ from airflow.sdk import DAG, Param, chain
 from cosmos import InvocationMode, ProfileConfig
 from cosmos.operators.local import DbtBuildLocalOperator
 from kam.config import DBT_PROJECT_DIR
+from kam.dbt_env import NIGHTLY_DBT_EXCLUDE
 from operators import (
     KamDbtInterceptor,
     KamExportOperator,
@@ -84,8 +85,6 @@ WAREHOUSE_POOL = "kam_warehouse"
 DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
 EXTRACT_TASK_IDS = ("extract_erp", "extract_crm")
 DBT_TASK_ID = "dbt_build"
-# Unit tests run in `make test` (see the docstring), not against the night's data.
-NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test"]
 
 
 def notify_failure(context):

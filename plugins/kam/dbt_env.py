@@ -15,6 +15,10 @@ from urllib.parse import unquote, urlparse
 
 from kam.config import DBT_PROJECT_DIR, Settings
 
+# What the nightly `dbt build` leaves out: unit tests prove the SQL on fixed inputs,
+# not the night's data, and run in `make test` (the example fixture's full build).
+NIGHTLY_DBT_EXCLUDE = ["resource_type:unit_test"]
+
 TELEMETRY_OFF = {
     "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
     "DO_NOT_TRACK": "1",
