@@ -23,35 +23,17 @@ import time
 from datetime import date, datetime, timezone
 from pathlib import Path
 
-FAILED_STATUSES = {"error", "fail", "runtime error"}
-
-
 def _gate_file(home: Path, as_of: str) -> Path:
     return home / "bench" / f"gate_{as_of}.json"
 
 
-def node_name(unique_id: str) -> str:
-    """`test.proj.not_null_x.ab12` -> `not_null_x`; `unit_test.proj.model.case` -> `model.case`; else the last part."""
-    parts = unique_id.split(".")
-    if parts[0] == "test" and len(parts) >= 3:
-        return parts[2]
-    if parts[0] == "unit_test" and len(parts) >= 4:
-        return ".".join(parts[2:])
-    return parts[-1]
-
-
 def dbt_failures(run_results: Path) -> list[str]:
-    """Names of the nodes that failed (or were skipped) in a dbt `run_results.json`."""
+    """Names of the nodes that failed (then those skipped) in a dbt `run_results.json`."""
+    from kam.dbt_results import failures_from_run_results
+
     if not run_results.exists():
         return [f"dbt build left no run_results.json at {run_results}"]
-    failed = []
-    for result in json.loads(run_results.read_text())["results"]:
-        name = node_name(result["unique_id"])
-        if result["status"] in FAILED_STATUSES:
-            failed.append(name)
-        elif result["status"] == "skipped":
-            failed.append(f"{name} (skipped)")
-    return sorted(failed)
+    return failures_from_run_results(json.loads(run_results.read_text()))
 
 
 def stage_extract(args) -> int:

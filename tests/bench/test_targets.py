@@ -63,5 +63,5 @@ def test_dbt_failures_from_run_results(tmp_path):
                     '{"unique_id": "test.kam_warehouse.not_null_x.abc", "status": "fail"},'
                     '{"unique_id": "model.kam_warehouse.customer_segments", "status": "skipped"},'
                     '{"unique_id": "unit_test.kam_warehouse.int_customer_abc.t1", "status": "error"}]}')
-    assert dbt_failures(path) == ["customer_segments (skipped)", "int_customer_abc.t1", "not_null_x"]
+    assert dbt_failures(path) == ["int_customer_abc.t1", "not_null_x", "customer_segments (skipped)"]
     assert dbt_failures(tmp_path / "missing.json") == [f"dbt build left no run_results.json at {tmp_path / 'missing.json'}"]

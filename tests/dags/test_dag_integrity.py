@@ -156,7 +156,7 @@ def test_every_dbt_test_runs_somewhere(dag, tmp_path):
 
 
 def test_parsing_the_dag_imports_no_data_libraries_and_reads_no_settings(tmp_path):
-    """Parse stays light: no pandas/duckdb/dbt/GX, no `kam` module beyond config and dbt_env."""
+    """Parse stays light: no pandas/duckdb/dbt/GX, no `kam` module beyond config, dbt_env and dbt_results (stdlib only)."""
     code = (
         "import sys, importlib.util\n"
         f"spec = importlib.util.spec_from_file_location('kam_nightly_dag', {str(DAGS_FOLDER / 'kam_nightly.py')!r})\n"
@@ -171,4 +171,4 @@ def test_parsing_the_dag_imports_no_data_libraries_and_reads_no_settings(tmp_pat
     assert result.returncode == 0, result.stderr[-3000:]
     heavy, kam_modules = result.stdout.strip().splitlines()[-2:]
     assert heavy == "[]"
-    assert set(eval(kam_modules)) <= {"kam.config", "kam.dbt_env"}
+    assert set(eval(kam_modules)) <= {"kam.config", "kam.dbt_env", "kam.dbt_results"}
