@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import subprocess
 from datetime import date
 from pathlib import Path
@@ -66,7 +67,7 @@ def run_dbt(settings: Settings, args: list[str], as_of: date | str | None = None
     work_dir = Path(work_dir or settings.home / "dbt")
     env = {**os.environ, **profile_env(settings),
            "DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")}
-    dbt = Path(os.sys.executable).with_name("dbt")
+    dbt = Path(sys.executable).with_name("dbt")
     cmd = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if as_of is not None or extra_vars:
         cmd += ["--vars", dbt_vars(as_of, extra_vars)]
