@@ -6,10 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 VAR := $(CURDIR)/var
 AS_OF ?=
+VARS ?=
+FROM ?=
+TO ?=
 SCALE ?= 1m
 
 export KAM_HOME ?= $(VAR)
-export AIRFLOW_HOME ?= $(VAR)/airflow
+# Airflow's home follows the warehouse's: two KAM_HOMEs never share a metadata DB.
+export AIRFLOW_HOME ?= $(KAM_HOME)/airflow
 export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
 export AIRFLOW__CORE__PLUGINS_FOLDER := $(CURDIR)/plugins
 export AIRFLOW__CORE__LOAD_EXAMPLES := False
@@ -20,7 +24,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: install run test bench demo-data airflow-db clean
+.PHONY: install run backfill test bench demo-data airflow-db clean
 
 install: $(VENV)/.installed
 
@@ -39,9 +43,16 @@ airflow-db: install
 demo-data: install
 	$(BIN)/python -m kam.demo.generate --if-absent
 
-# run_nightly generates the demo drop for AS_OF itself when it is absent.
-run: install airflow-db
-	$(BIN)/python -m kam.cli.run_nightly $(if $(AS_OF),--as-of $(AS_OF))
+# run_nightly generates the demo drop for AS_OF itself when it is absent, and migrates
+# the metadata DB and sets the pool under its run lock (one run per warehouse).
+# VARS='{"max_row_change": 0.4}': dbt var overrides for this run (also the gate's thresholds).
+run: install
+	$(BIN)/python -m kam.cli.run_nightly $(if $(AS_OF),--as-of $(AS_OF)) $(if $(VARS),--vars '$(VARS)')
+
+# The nights FROM..TO in order, one run each (as make run); resumes after the last published date.
+backfill: install
+	@test -n "$(FROM)" -a -n "$(TO)" || (echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [VARS='{...}']"; exit 2)
+	$(BIN)/python -m kam.cli.backfill --from $(FROM) --to $(TO) $(if $(VARS),--vars '$(VARS)')
 
 test: install airflow-db
 	bash tests/postgres/install_postgres.sh

@@ -40,7 +40,7 @@ def stage_extract(args) -> int:
     from kam.config import load_settings
     from kam.extract import extract_all
 
-    report = extract_all(load_settings(), run_id=args.run_id)
+    report = extract_all(load_settings(), args.run_id, date.fromisoformat(args.as_of))
     print(json.dumps(report.to_dict())[:4000])
     return 0
 

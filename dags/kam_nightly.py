@@ -1,12 +1,28 @@
 """The nightly key-account warehouse run: extract, dbt build, quality gate, publish, export.
 
 One DAG, `kam_nightly`, at 02:00 UTC. The as-of date D is the day before the
-logical date, or the DAG param `as_of` (YYYY-MM-DD) to run or rerun any date:
+logical date, or the DAG param `as_of` (YYYY-MM-DD) to run or rerun any date;
+the param `vars` (an object) overrides dbt vars (and with them the gate's thresholds)
+for one run:
 
-    extract_erp ─┐
-                 ├─▶ dbt_build (Cosmos, one `dbt build` of the project) ─▶ gate ─▶ publish ─▶ export
-    extract_crm ─┘
+           ┌─▶ extract_erp ─┐
+    plan ──┤                ├─▶ dbt_build (Cosmos, one `dbt build` of the project) ─▶ gate ─▶ publish ─▶ export
+           └─▶ extract_crm ─┘
 
+- `plan` (`KamPlanOperator`, `kam.run_plan`) runs first: it refuses a bad `vars`
+  (unknown name, wrong type, a var the plan sets) naming it, settles a publication
+  a kill interrupted, and decides the mode: `nightly`, or `backfill` when D is older
+  than the latest extracted as-of date (nothing is read; dbt rebuilds D with
+  `--full-refresh` into the `_backfill` schemas; publish leaves the current tables
+  on the latest date). Every later task reads that plan from its XCom
+  (docs/decisions/0009-nights-reruns-backfills.md).
+- Any as-of date runs: `start_date` is 1900-01-01 (with `catchup=False`), so a run
+  whose logical date is years back still runs its tasks.
+- Extraction retries (`KAM_EXTRACT_RETRIES`, default 2, every
+  `KAM_EXTRACT_RETRY_DELAY_SECONDS`, default 120) are for a source that is down; a
+  file that cannot be read is recorded and blocks the gate instead.
+- dbt runs through `plugins/kam/bin/dbt_guarded`, which makes it die with the task
+  process (Cosmos starts dbt in its own session, out of reach of a kill of the task).
 - Every task that writes the DuckDB warehouse runs in the pool `kam_warehouse` of
   one slot (DuckDB allows one writing process per file), so the two extractions
   and the dbt build never overlap. `make airflow-db` and `make run` create it.
@@ -38,8 +54,9 @@ logical date, or the DAG param `as_of` (YYYY-MM-DD) to run or rerun any date:
   Neither beats one build task; per-model detail is in its log instead of the grid.
 - `KamDbtInterceptor` sets, when the dbt task runs, the profile environment of
   `kam.dbt_env.profile_env(settings)` (target duckdb/postgres, warehouse path),
-  dbt's target/log paths inside the task's temporary project copy, and the dbt var
-  `as_of_date` = D.
+  dbt's target/log paths inside the task's temporary project copy, the plan's dbt
+  vars (`as_of_date` = D, `kam_backfill`, `schema_suffix`, the run's `vars`) and
+  `--full-refresh` for a backfill.
 - `gate` runs whatever happened upstream (`all_done`): the failed dbt nodes (or, if
   the build stopped before running any, `dbt_build` with its state) become
   `dbt_failures` of the gate; a blocked run is recorded in `reporting.pipeline_runs`
@@ -62,29 +79,32 @@ Nothing here reads settings, connects to a database or imports pandas at parse t
 from __future__ import annotations
 
 import os
-import sys
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from airflow.sdk import DAG, Param, chain
 from cosmos import InvocationMode, ProfileConfig
 from cosmos.operators.local import DbtBuildLocalOperator
-from kam.config import DBT_PROJECT_DIR
+from kam.config import DBT_GUARDED, DBT_PROJECT_DIR, extract_retry_policy
 from kam.dbt_env import NIGHTLY_DBT_EXCLUDE
 from operators import (
     KamDbtInterceptor,
     KamExportOperator,
     KamExtractOperator,
     KamGateOperator,
+    KamPlanOperator,
     KamPublishOperator,
 )
 from operators.dbt_run_results import record_dbt_results
 
 DAG_ID = "kam_nightly"
 WAREHOUSE_POOL = "kam_warehouse"
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt"))
+DBT_EXECUTABLE = str(DBT_GUARDED)
+PLAN_TASK_ID = "plan"
 EXTRACT_TASK_IDS = ("extract_erp", "extract_crm")
 DBT_TASK_ID = "dbt_build"
+# Far enough back for any history: a logical date before start_date runs no task at all.
+START_DATE = datetime(1900, 1, 1)
+EXTRACT_RETRIES, EXTRACT_RETRY_DELAY_SECONDS = extract_retry_policy()
 
 
 def notify_failure(context):
@@ -104,14 +124,17 @@ DOC_MD = """
 ### kam_nightly — the key-account warehouse
 
 Every night at 02:00 UTC for **as-of D = the day before** (or the param `as_of`):
-extraction of the order system and the CRM into `raw.*` (bad rows to
+the run plan (`plan`: nightly, or backfill for a D older than the latest extracted
+night), extraction of the order system and the CRM into `raw.*` (bad rows to
 `quarantine.rows`), one `dbt build` of staging → intermediate → marts with their
 data tests (dbt unit tests run in `make test`), the data-quality gate, then one atomic publication of the
 `reporting.*` tables and the export folder `<export dir>/<D>/`.
 
 A **blocked** run publishes nothing: it records itself in `reporting.pipeline_runs`
 with the failed checks, fails the `gate` task, and leaves the report in
-`<report dir>/<D>/`. Rerun a date: trigger with `{"as_of": "YYYY-MM-DD"}`.
+`<report dir>/<D>/`. Rerun a date: trigger with `{"as_of": "YYYY-MM-DD"}`;
+override dbt vars (and gate thresholds) for one run with
+`{"as_of": "YYYY-MM-DD", "vars": {"max_row_change": 0.4}}`.
 """
 
 default_args = {
@@ -125,7 +148,7 @@ with DAG(
     dag_id=DAG_ID,
     description="Nightly key-account warehouse: extract, dbt build, gate, publish, export",
     schedule="0 2 * * *",
-    start_date=datetime(2026, 1, 1),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=default_args,
@@ -136,17 +159,30 @@ with DAG(
             pattern=r"^\d{4}-\d{2}-\d{2}$",
             description="As-of date D (YYYY-MM-DD); empty = the day before the logical date",
         ),
+        "vars": Param(
+            {},
+            type="object",
+            description="Per-run dbt var overrides (names of dbt_project.yml vars, same types), "
+                        "e.g. {\"max_row_change\": 0.4}; they reach dbt and the gate thresholds",
+        ),
     },
     tags=["kam", "warehouse", "dbt", "nightly"],
     doc_md=DOC_MD,
 ) as dag:
+    plan = KamPlanOperator(
+        task_id=PLAN_TASK_ID,
+        doc_md="Validates the params, settles an interrupted publication, decides nightly or backfill; "
+               "the plan goes to XCom for every later task.",
+    )
+    extract_retry = {"retries": EXTRACT_RETRIES, "retry_delay": timedelta(seconds=EXTRACT_RETRY_DELAY_SECONDS)}
     extract_erp = KamExtractOperator(
-        task_id="extract_erp", system="erp", retries=2, retry_delay=timedelta(minutes=2),
-        doc_md="Orders, order lines and exchange rates from the order system into `raw.*`.",
+        task_id="extract_erp", system="erp", **extract_retry,
+        doc_md="Orders, order lines and exchange rates from the order system into `raw.*` (nothing on a backfill).",
     )
     extract_crm = KamExtractOperator(
-        task_id="extract_crm", system="crm", retries=2, retry_delay=timedelta(minutes=2),
-        doc_md="Accounts, contacts, opportunities, activities, cases and surveys from the CRM into `raw.*`.",
+        task_id="extract_crm", system="crm", **extract_retry,
+        doc_md="Accounts, contacts, opportunities, activities, cases and surveys from the CRM into `raw.*` "
+               "(nothing on a backfill).",
     )
 
     dbt_build = DbtBuildLocalOperator(
@@ -180,4 +216,4 @@ with DAG(
     )
     export = KamExportOperator(task_id="export", doc_md="`<export dir>/<D>/`: CSVs, workbook, manifest.")
 
-    chain([extract_erp, extract_crm], dbt_build, gate, publish, export)
+    chain(plan, [extract_erp, extract_crm], dbt_build, gate, publish, export)

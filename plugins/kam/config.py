@@ -13,6 +13,12 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+# The nightly's dbt executable: execs dbt after asking to die with its parent (see the script).
+DBT_GUARDED = Path(__file__).resolve().parent / "bin" / "dbt_guarded"
+# Retries of an extraction task (a source that is down); a file that cannot be read is
+# recorded, not raised, so retrying is only for real failures. Tests set 0.
+DEFAULT_EXTRACT_RETRIES = 2
+DEFAULT_EXTRACT_RETRY_DELAY_SECONDS = 120
 # DuckDB memory limits: dbt, gate and publish use KAM_DUCKDB_MEMORY_LIMIT; extraction
 # has its own, lower one (KAM_EXTRACT_MEMORY_LIMIT): it stages and checks whole drops
 # in temp tables, which DuckDB keeps in memory up to the limit before spilling them
@@ -39,6 +45,14 @@ def _from_connection(name: str) -> str | None:
 
 def _setting(name: str, default: Path | str) -> str:
     return _from_connection(name) or os.environ.get(f"KAM_{name}") or str(default)
+
+
+def _threads() -> int:
+    """KAM_DUCKDB_THREADS as a positive int (it reaches SQL: `set threads = ...`)."""
+    text = os.environ.get("KAM_DUCKDB_THREADS", "2")
+    if not text.strip().isdigit() or int(text) < 1:
+        raise ValueError(f"KAM_DUCKDB_THREADS={text!r} is not a thread count: expected a positive integer, e.g. 2")
+    return int(text)
 
 
 @dataclass(frozen=True)
@@ -85,10 +99,30 @@ def load_settings() -> Settings:
         reporting_db=_setting("REPORTING_DB", home / "kam_reporting.duckdb"),
         export_dir=Path(_setting("EXPORT_DIR", home / "exports")),
         report_dir=Path(_setting("REPORT_DIR", home / "reports")),
-        duckdb_threads=int(os.environ.get("KAM_DUCKDB_THREADS", "2")),
+        duckdb_threads=_threads(),
         duckdb_memory_limit=os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
         alert_webhook=os.environ.get("KAM_ALERT_WEBHOOK") or None,
         alert_email=os.environ.get("KAM_ALERT_EMAIL") or None,
         landing_db=_from_connection("LANDING_DB") or os.environ.get("KAM_LANDING_DB") or None,
         extract_memory_limit=os.environ.get("KAM_EXTRACT_MEMORY_LIMIT") or DEFAULT_EXTRACT_MEMORY_LIMIT,
     )
+
+
+def _non_negative_int(name: str, default: int) -> int:
+    text = os.environ.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must be a whole number >= 0, got {text!r}")
+    return value
+
+
+def extract_retry_policy() -> tuple[int, int]:
+    """(retries, delay in seconds) of the extraction tasks: KAM_EXTRACT_RETRIES (default 2),
+    KAM_EXTRACT_RETRY_DELAY_SECONDS (default 120). Read when the DAG is parsed."""
+    return (_non_negative_int("KAM_EXTRACT_RETRIES", DEFAULT_EXTRACT_RETRIES),
+            _non_negative_int("KAM_EXTRACT_RETRY_DELAY_SECONDS", DEFAULT_EXTRACT_RETRY_DELAY_SECONDS))

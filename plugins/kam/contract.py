@@ -174,8 +174,24 @@ def raw_table_ddl(obj: SourceObject, schema: str = "raw") -> str:
     return f"create table if not exists {schema}.{obj.name} ({', '.join(cols)})"
 
 
+#: raw_history.<object>: the raw columns plus the as-of date of the run that loaded the version
+HISTORY_COLUMNS = {"_as_of_date": "date"}
+
+
+def history_table_ddl(obj: SourceObject) -> str:
+    """CREATE TABLE for raw_history.<object>: every version merged into raw, with its as-of date."""
+    cols = [f"{c.name} {SQL_TYPES[c.type]}" for c in obj.columns]
+    cols += [f"{name} {sql_type}" for name, sql_type in {**LINEAGE_COLUMNS, **HISTORY_COLUMNS}.items()]
+    return f"create table if not exists raw_history.{obj.name} ({', '.join(cols)})"
+
+
+#: quarantine.rows columns added by spec v1.1 (decision 0009): existing warehouses get them
+#: with ALTER TABLE ... ADD COLUMN IF NOT EXISTS (older rows hold null there)
+QUARANTINE_ADDED_COLUMNS = {"as_of_date": "date", "version": "varchar", "key_text": "varchar",
+                            "load_seq": "bigint"}
 QUARANTINE_DDL = (
     "create table if not exists quarantine.rows ("
     "object varchar, reason varchar, source varchar, row_number bigint, raw varchar, "
-    "run_id varchar, quarantined_at timestamp)"
+    "run_id varchar, quarantined_at timestamp, "
+    + ", ".join(f"{name} {sql_type}" for name, sql_type in QUARANTINE_ADDED_COLUMNS.items()) + ")"
 )

@@ -8,6 +8,7 @@ from operators.kam_export_operator import KamExportOperator
 from operators.kam_extract_operator import KamExtractOperator
 from operators.kam_gate_operator import KamGateOperator
 from operators.kam_operator import KamOperator
+from operators.kam_plan_operator import KamPlanOperator
 from operators.kam_publish_operator import KamPublishOperator
 
 __all__ = [
@@ -16,5 +17,6 @@ __all__ = [
     "KamExtractOperator",
     "KamGateOperator",
     "KamOperator",
+    "KamPlanOperator",
     "KamPublishOperator",
 ]

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from operators.kam_operator import KamOperator
@@ -12,6 +11,7 @@ if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from kam.config import Settings
+    from kam.run_plan import RunPlan
 
 SYSTEMS = ("erp", "crm")
 
@@ -26,10 +26,12 @@ def json_safe(value: Any) -> Any:
 
 
 class KamExtractOperator(KamOperator):
-    """Run `kam.extract.extract_<system>(settings, run_id)`; return its report as JSON data.
+    """Run `kam.extract.extract_<system>(settings, run_id, as_of)`; return its report as JSON data.
 
     The report (rows read, loaded and quarantined per object) goes to XCom and the log;
     the warehouse's `meta.extract_runs` holds the same counts for the gate and publish.
+    A backfill plan reads nothing (dbt rebuilds D from the raw versions known by D):
+    the task then returns `{"system", "mode": "backfill", "read": False, "task_started_at"}`.
     """
 
     template_fields = ()
@@ -40,12 +42,17 @@ class KamExtractOperator(KamOperator):
         super().__init__(**kwargs)
         self.system = system
 
-    def run(self, context: Context, settings: Settings, as_of: date) -> Any:
+    def run(self, context: Context, settings: Settings, plan: RunPlan) -> Any:
+        started_at = self.task_started_at(context)
+        if plan.is_backfill:
+            self.log.info("backfill of %s: the sources are not read (latest extracted as-of %s)",
+                          plan.as_of, plan.latest_extracted_as_of)
+            return {"system": self.system, "mode": plan.mode, "read": False,
+                    "task_started_at": started_at.isoformat()}
         from kam import extract
 
         extract_source = getattr(extract, f"extract_{self.system}")
-        started_at = self.task_started_at(context)
-        report = extract_source(settings, context["run_id"])
+        report = extract_source(settings, context["run_id"], plan.as_of)
         summary = {**json_safe(report), "task_started_at": started_at.isoformat()}
         self.log.info("extract_%s: %s", self.system, summary)
         return summary

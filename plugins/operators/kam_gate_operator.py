@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,6 +13,7 @@ if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from kam.config import Settings
+    from kam.run_plan import RunPlan
 
 # States of the dbt task that mean the build did not come through.
 NOT_BUILT_STATES = frozenset({"failed", "upstream_failed", "removed"})
@@ -39,7 +39,8 @@ class KamGateOperator(KamOperator):
 
     It gathers the dbt nodes of this run's build that failed or were skipped (the
     XCom `dbt_failures` of the dbt task; the task itself when it failed without one),
-    runs `kam.quality.run_gate` on the warehouse
+    runs `kam.quality.run_gate` on the plan's candidates schema (`marts`, or
+    `marts_backfill` for a backfill) with the plan's `vars` as threshold overrides,
     and writes the readable report under `<report_dir>/<as-of>/<run>/`. Passed:
     returns the gate result as a JSON dict (XCom, read by publish). Blocked: records the run with
     `kam.publish.record_blocked` (only `pipeline_runs` changes) and raises, naming
@@ -53,18 +54,21 @@ class KamGateOperator(KamOperator):
         super().__init__(**kwargs)
         self.dbt_task_id = dbt_task_id
 
-    def run(self, context: Context, settings: Settings, as_of: date) -> Any:
+    def run(self, context: Context, settings: Settings, plan: RunPlan) -> Any:
         from kam.publish import record_blocked
         from kam.quality import run_gate, write_report
         from kam.quality.access import connect_warehouse
 
-        run_id = context["run_id"]
+        run_id, as_of = context["run_id"], plan.as_of
         dbt_failures = self.gather_dbt_failures(context)
         if dbt_failures:
             self.log.warning("dbt tasks not built: %s", ", ".join(dbt_failures))
+        record = self.run_record(context, as_of=as_of)
         con = connect_warehouse(settings)
         try:
-            result = run_gate(con, run_id=run_id, as_of=as_of, dbt_failures=dbt_failures, settings=settings)
+            result = run_gate(con, run_id=run_id, as_of=as_of, dbt_failures=dbt_failures, settings=settings,
+                              gate_vars=plan.vars, candidates_schema=plan.candidates_schema,
+                              run_started_at=record["started_at"])
         finally:
             con.close()
         report_path = Path(write_report(result, settings.report_dir))
@@ -72,7 +76,7 @@ class KamGateOperator(KamOperator):
         gate_result = json.loads(result.to_json())
         if result.passed:
             return gate_result
-        record_blocked(settings, gate_result_json=gate_result, **self.run_record(context, as_of=as_of))
+        record_blocked(settings, gate_result_json=gate_result, **record, candidates_schema=plan.candidates_schema)
         failed = ", ".join(getattr(c, "name", str(c)) for c in result.failed_checks)
         raise AirflowException(
             f"data-quality gate blocked publication for as-of {as_of}: failed checks: {failed}; "

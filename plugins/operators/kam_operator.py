@@ -1,4 +1,4 @@
-"""`KamOperator`: the base of every pipeline stage (as-of date, settings, run facts)."""
+"""`KamOperator`: the base of every pipeline stage after `plan` (run plan, settings, run facts)."""
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -10,29 +10,45 @@ if TYPE_CHECKING:
     from airflow.sdk import Context
 
     from kam.config import Settings
+    from kam.run_plan import RunPlan
+
+PLAN_TASK_ID = "plan"
+
+
+def read_plan(context: Context, plan_task_id: str = PLAN_TASK_ID) -> RunPlan:
+    """The run plan the task `plan_task_id` pushed to XCom (`kam.run_plan.RunPlan`)."""
+    from kam.run_plan import RunPlan
+
+    data = context["ti"].xcom_pull(task_ids=plan_task_id)
+    if not data:
+        raise ValueError(f"no run plan in XCom of task {plan_task_id!r} (did it fail?): "
+                         "nothing of this run may go on without one")
+    return RunPlan.from_dict(data)
 
 
 class KamOperator(BaseOperator):
-    """A stage of the nightly run; subclasses implement `run(context, settings, as_of)`.
+    """A stage of the nightly run; subclasses implement `run(context, settings, plan)`.
 
-    The as-of date D is the DAG param `as_of` (YYYY-MM-DD) when given, else the day
-    before the run's logical date (a manual run without one: the day before it ran).
+    The plan (as-of date D, mode, per-run dbt vars, candidates schema) is the XCom of
+    the task `plan` (`KamPlanOperator`), decided once before anything runs.
     """
 
     ui_color = "#dbe9f6"
 
-    def __init__(self, *, extract_task_ids: tuple[str, ...] = (), **kwargs: Any) -> None:
+    def __init__(self, *, extract_task_ids: tuple[str, ...] = (), plan_task_id: str = PLAN_TASK_ID,
+                 **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.extract_task_ids = tuple(extract_task_ids)
+        self.plan_task_id = plan_task_id
 
     def execute(self, context: Context) -> Any:
         from kam.config import load_settings
 
-        as_of = self.resolve_as_of(context)
-        self.log.info("as-of date %s, run %s", as_of, context["run_id"])
-        return self.run(context, load_settings(), as_of)
+        plan = read_plan(context, self.plan_task_id)
+        self.log.info("as-of date %s, mode %s, run %s", plan.as_of, plan.mode, context["run_id"])
+        return self.run(context, load_settings(), plan)
 
-    def run(self, context: Context, settings: Settings, as_of: date) -> Any:  # pragma: no cover
+    def run(self, context: Context, settings: Settings, plan: RunPlan) -> Any:  # pragma: no cover
         raise NotImplementedError
 
     @staticmethod

@@ -62,7 +62,7 @@ def two_builds(tmp_path_factory):
         pytest.skip(f"worked example not found at {example_dir}")
     home = tmp_path_factory.mktemp("incremental")
     incremental = _settings(home, example_dir)
-    extract_all(incremental, run_id="night_1")
+    extract_all(incremental, "night_1", AS_OF - timedelta(days=1))
     _build(incremental, AS_OF - timedelta(days=1))
     _gate_and_publish(incremental, AS_OF - timedelta(days=1), "night_1")
 

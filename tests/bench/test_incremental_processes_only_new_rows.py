@@ -65,7 +65,7 @@ def nights(tmp_path_factory):
     for home in homes.values():
         home.mkdir()
     incremental = _settings(homes["incremental"], drop, homes["incremental"] / "warehouse.duckdb")
-    extract_all(incremental, run_id="night_1")
+    extract_all(incremental, "night_1", AS_OF)
     _dbt(incremental, AS_OF, "seed")
     _dbt(incremental, AS_OF, "run")
     night_1 = _query(incremental.warehouse, """
@@ -80,7 +80,7 @@ def nights(tmp_path_factory):
 
     incremental = replace(incremental, orders_source=str(next_drop / "erp"), crm_source=str(next_drop / "crm"))
     for settings in (incremental, probe, full_refresh):
-        extract_all(settings, run_id="night_2")
+        extract_all(settings, "night_2", next_day)
     _dbt(incremental, next_day, "run")
     _dbt(probe, next_day, "run", "--select", "int_order_lines")
     _dbt(full_refresh, next_day, "run", "--full-refresh")

@@ -59,6 +59,25 @@ def test_as_of_param_defaults_to_none_and_accepts_only_iso_dates(dag):
             Param(None, **param.schema).resolve(bad)
 
 
+def test_vars_param_is_an_object_defaulting_to_empty(dag):
+    from airflow.sdk import Param
+    from airflow.sdk.exceptions import ParamValidationError
+
+    param = dag.params.get_param("vars")
+    assert param.value == {}
+    assert Param({}, **param.schema).resolve({"max_row_change": 0.4}) == {"max_row_change": 0.4}
+    for bad in ("max_row_change=0.4", [0.4], 0.4):
+        with pytest.raises(ParamValidationError):
+            Param({}, **param.schema).resolve(bad)
+
+
+def test_start_date_is_far_back_so_any_as_of_date_runs(dag):
+    from datetime import datetime, timezone
+
+    assert dag.start_date == datetime(1900, 1, 1, tzinfo=timezone.utc)
+    assert all(t.start_date is None or t.start_date <= dag.start_date for t in dag.tasks)
+
+
 def test_graph_has_no_cycle(dag):
     sorter = graphlib.TopologicalSorter({t.task_id: set(t.upstream_task_ids) for t in dag.tasks})
     order = list(sorter.static_order())  # raises graphlib.CycleError on a cycle
@@ -68,17 +87,48 @@ def test_graph_has_no_cycle(dag):
     check_cycle(dag)
 
 
-def test_extractions_are_roots_with_two_retries_and_a_delay(dag):
+def test_plan_is_the_only_root_and_extractions_follow_it_with_two_retries_and_a_delay(dag):
     roots = {t.task_id for t in dag.tasks if not t.upstream_task_ids}
-    assert roots == EXTRACT_TASKS
-    for task_id in EXTRACT_TASKS:
-        task = dag.get_task(task_id)
-        assert task.retries == 2
-        assert task.retry_delay >= timedelta(minutes=1)
+    assert roots == {"plan"}
+    assert dag.get_task("plan").downstream_task_ids == EXTRACT_TASKS
+    if "KAM_EXTRACT_RETRIES" not in os.environ and "KAM_EXTRACT_RETRY_DELAY_SECONDS" not in os.environ:
+        for task_id in EXTRACT_TASKS:
+            task = dag.get_task(task_id)
+            assert (task.retries, task.retry_delay) == (2, timedelta(minutes=2))
+
+
+def _parse_extract_retries(tmp_path, **env_overrides) -> subprocess.CompletedProcess:
+    code = (
+        "import importlib.util\n"
+        f"spec = importlib.util.spec_from_file_location('kam_nightly_dag', {str(DAGS_FOLDER / 'kam_nightly.py')!r})\n"
+        "module = importlib.util.module_from_spec(spec); spec.loader.exec_module(module)\n"
+        "t = module.dag.get_task('extract_erp')\n"
+        "print(t.retries, int(t.retry_delay.total_seconds()))\n"
+    )
+    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path / "airflow"), "PYTHONPATH": str(REPO / "plugins"),
+           **env_overrides}
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+
+
+def test_extraction_retries_and_delay_come_from_the_environment(tmp_path):
+    result = _parse_extract_retries(tmp_path, KAM_EXTRACT_RETRIES="0", KAM_EXTRACT_RETRY_DELAY_SECONDS="5")
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stdout.strip().splitlines()[-1] == "0 5"
+
+
+def test_a_bad_extraction_retry_setting_is_named(monkeypatch):
+    from kam.config import extract_retry_policy
+
+    monkeypatch.setenv("KAM_EXTRACT_RETRIES", "two")
+    with pytest.raises(ValueError, match=r"KAM_EXTRACT_RETRIES must be a whole number >= 0, got 'two'"):
+        extract_retry_policy()
+    monkeypatch.setenv("KAM_EXTRACT_RETRIES", "-1")
+    with pytest.raises(ValueError, match=r"KAM_EXTRACT_RETRIES must be a whole number >= 0, got '-1'"):
+        extract_retry_policy()
 
 
 def test_every_warehouse_task_runs_in_the_one_slot_pool(dag):
-    writers = EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export"}
+    writers = EXTRACT_TASKS | {"plan", DBT_TASK, "gate", "publish", "export"}
     assert {t: dag.get_task(t).pool for t in writers} == {t: POOL for t in writers}
     assert all(dag.get_task(t).pool_slots == 1 for t in writers)
 
@@ -90,8 +140,9 @@ def test_every_task_alerts_on_failure(dag):
         assert any(getattr(cb, "__name__", "") == "notify_failure" for cb in callbacks), task.task_id
 
 
-def test_stage_order_extract_dbt_gate_publish_export(dag):
-    assert set(dag.task_ids) == EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export"}
+def test_stage_order_plan_extract_dbt_gate_publish_export(dag):
+    assert set(dag.task_ids) == {"plan"} | EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export"}
+    assert {t: dag.get_task(t).upstream_task_ids for t in EXTRACT_TASKS} == {t: {"plan"} for t in EXTRACT_TASKS}
     assert dag.get_task(DBT_TASK).upstream_task_ids == EXTRACT_TASKS
     gate = dag.get_task("gate")
     assert gate.upstream_task_ids == {DBT_TASK}
@@ -121,6 +172,8 @@ def test_dbt_runs_as_one_cosmos_build_of_the_project_reporting_failures_to_the_g
     assert Path(task.profile_config.profiles_yml_filepath) == DBT_PROJECT / "profiles.yml"
     assert any(isinstance(i, KamDbtInterceptor) for i in task.interceptors)
     assert task.install_deps is False
+    assert Path(task.dbt_executable_path) == REPO / "plugins" / "kam" / "bin" / "dbt_guarded"
+    assert os.access(task.dbt_executable_path, os.X_OK)
 
 
 def _dbt_ls(tmp_path: Path, *resource_types: str, select=None, exclude=None) -> list[dict]:

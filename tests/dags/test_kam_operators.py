@@ -1,14 +1,18 @@
 """The pipeline operators' own logic: as-of date, dbt failures, gate verdicts, dbt environment."""
 from __future__ import annotations
 
+import os
 import sys
+from pathlib import Path
 import types
 from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
 
+from kam.run_plan import RunPlan
 from operators import KamDbtInterceptor, KamGateOperator, KamOperator
+from operators.kam_operator import read_plan
 from operators.kam_extract_operator import json_safe
 from operators.dbt_run_results import failures_from_run_results, record_dbt_results, status_counts
 from operators.kam_gate_operator import dbt_failures_of_build
@@ -154,8 +158,9 @@ def fake_gate(monkeypatch, tmp_path):
         def to_json(self):
             return '{"passed": %s}' % ("true" if self.passed else "false")
 
-    def run_gate(con, *, run_id, as_of, dbt_failures, settings):
-        seen.update(run_id=run_id, as_of=as_of, dbt_failures=dbt_failures)
+    def run_gate(con, *, run_id, as_of, dbt_failures, settings, gate_vars, candidates_schema, run_started_at):
+        seen.update(run_id=run_id, as_of=as_of, dbt_failures=dbt_failures, gate_vars=gate_vars,
+                    candidates_schema=candidates_schema, run_started_at=run_started_at)
         return Result(["dbt_tests"] if dbt_failures else seen.get("fail", []))
 
     def write_report(result, folder):
@@ -175,12 +180,25 @@ def gate_context(states, xcom=None):
     return {"run_id": "manual__1", "params": {"as_of": "2026-10-15"}, "ti": FakeTI(states, xcom)}
 
 
+NIGHTLY_PLAN = RunPlan(as_of=date(2026, 10, 15))
+
+
 def test_gate_passes_and_hands_its_result_to_publish(fake_gate):
     gate = KamGateOperator(task_id="gate")
     context = gate_context({"dbt_build": "success"}, {("dbt_build", "dbt_failures"): []})
-    result = gate.run(context, SimpleNamespace(report_dir="r"), date(2026, 10, 15))
+    result = gate.run(context, SimpleNamespace(report_dir="r"), NIGHTLY_PLAN)
     assert result == {"passed": True}
     assert fake_gate["dbt_failures"] == [] and fake_gate["blocked"] == []
+    assert (fake_gate["candidates_schema"], fake_gate["gate_vars"]) == ("marts", {})
+
+
+def test_gate_of_a_backfill_judges_the_backfill_candidates_with_the_run_vars(fake_gate):
+    gate = KamGateOperator(task_id="gate")
+    context = gate_context({"dbt_build": "success"}, {("dbt_build", "dbt_failures"): []})
+    plan = RunPlan(as_of=date(2026, 10, 10), mode="backfill", vars={"max_row_change": 0.4})
+    assert gate.run(context, SimpleNamespace(report_dir="r"), plan) == {"passed": True}
+    assert (fake_gate["as_of"], fake_gate["candidates_schema"], fake_gate["gate_vars"]) == (
+        date(2026, 10, 10), "marts_backfill", {"max_row_change": 0.4})
 
 
 def test_blocked_gate_records_the_run_and_fails_naming_checks_and_report(fake_gate, tmp_path):
@@ -191,14 +209,16 @@ def test_blocked_gate_records_the_run_and_fails_naming_checks_and_report(fake_ga
                            {"extract_erp": {"task_started_at": "2026-10-16T02:00:30+00:00"},
                             ("dbt_build", "dbt_failures"): ["not_null_int_orders_order_id", "win_back_list (skipped)"]})
     with pytest.raises(AirflowException) as raised:
-        gate.run(context, SimpleNamespace(report_dir="r"), date(2026, 10, 15))
+        gate.run(context, SimpleNamespace(report_dir="r"), NIGHTLY_PLAN)
     assert "failed checks: dbt_tests" in str(raised.value)
     assert str(tmp_path / "gate_report.html") in str(raised.value)
     assert fake_gate["dbt_failures"] == ["not_null_int_orders_order_id", "win_back_list (skipped)"]
     assert fake_gate["blocked"] == [{
         "gate_result_json": {"passed": False}, "run_id": "manual__1", "as_of": date(2026, 10, 15),
         "started_at": datetime(2026, 10, 16, 2, 0, 30, tzinfo=UTC), "row_counts": None, "source_watermarks": None,
+        "candidates_schema": "marts",
     }]
+    assert fake_gate["run_started_at"] == datetime(2026, 10, 16, 2, 0, 30, tzinfo=UTC)
 
 
 def test_gate_waits_for_everything_upstream():
@@ -212,7 +232,11 @@ def _dbt_operator():
 
     profile = ProfileConfig(profile_name="kam_warehouse", target_name="duckdb",
                             profiles_yml_filepath="dbt_project/profiles.yml")
-    return SimpleNamespace(env=None, vars=None, profile_config=profile)
+    return SimpleNamespace(env=None, vars=None, profile_config=profile, dbt_cmd_flags=[], full_refresh=False)
+
+
+def _plan_context(plan: RunPlan, **extra):
+    return {"params": {}, "ti": FakeTI({}, {"plan": plan.to_dict()}), **extra}
 
 
 def test_interceptor_points_dbt_at_the_duckdb_warehouse_and_the_as_of_date(monkeypatch, tmp_path):
@@ -220,12 +244,15 @@ def test_interceptor_points_dbt_at_the_duckdb_warehouse_and_the_as_of_date(monke
     monkeypatch.delenv("KAM_WAREHOUSE", raising=False)
     monkeypatch.delenv("KAM_WAREHOUSE_CONN_ID", raising=False)
     operator = _dbt_operator()
-    KamDbtInterceptor()({"params": {"as_of": "2026-10-15"}}, operator)
-    assert operator.vars == {"as_of_date": "2026-10-15"}
+    KamDbtInterceptor()(_plan_context(NIGHTLY_PLAN), operator)
+    assert operator.vars == {"as_of_date": "2026-10-15", "kam_backfill": False, "schema_suffix": ""}
+    assert operator.dbt_cmd_flags == [] and operator.full_refresh is False
     assert operator.env["KAM_DBT_TARGET"] == "duckdb"
     assert operator.env["KAM_WAREHOUSE"] == str(tmp_path / "warehouse.duckdb")
     assert operator.env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
     assert (operator.env["DBT_TARGET_PATH"], operator.env["DBT_LOG_PATH"]) == ("target", "logs")
+    assert operator.env["KAM_DBT_EXECUTABLE"] == str(Path(sys.executable).with_name("dbt"))
+    assert operator.env["KAM_DBT_PARENT_PID"] == str(os.getpid())
     assert operator.profile_config.target_name == "duckdb"
 
 
@@ -233,8 +260,55 @@ def test_interceptor_switches_the_profile_target_to_postgres(monkeypatch):
     monkeypatch.setenv("KAM_WAREHOUSE", "postgresql://kam:secret@db.example:5433/kam")
     monkeypatch.delenv("KAM_WAREHOUSE_CONN_ID", raising=False)
     operator = _dbt_operator()
-    KamDbtInterceptor()({"params": {}, "logical_date": datetime(2026, 10, 16, 2, tzinfo=UTC)}, operator)
-    assert operator.vars == {"as_of_date": "2026-10-15"}
+    KamDbtInterceptor()(_plan_context(NIGHTLY_PLAN), operator)
+    assert operator.vars["as_of_date"] == "2026-10-15"
     assert operator.profile_config.target_name == "postgres"
     assert (operator.env["KAM_PG_HOST"], operator.env["KAM_PG_PORT"], operator.env["KAM_PG_DBNAME"]) == (
         "db.example", "5433", "kam")
+
+
+BACKFILL_PLAN = RunPlan(as_of=date(2026, 10, 10), mode="backfill", vars={"max_row_change": 0.4},
+                        latest_extracted_as_of=date(2026, 10, 16))
+
+
+def test_interceptor_builds_a_backfill_with_full_refresh_into_the_suffixed_schemas(monkeypatch, tmp_path):
+    """On the real Cosmos operator: its own flags are computed before the interceptors run,
+    so the command line must still carry --full-refresh and the plan's vars."""
+    import yaml
+    from cosmos import InvocationMode, ProfileConfig
+    from cosmos.operators.local import DbtBuildLocalOperator
+
+    from kam.config import DBT_GUARDED, DBT_PROJECT_DIR
+
+    monkeypatch.setenv("KAM_HOME", str(tmp_path))
+    monkeypatch.delenv("KAM_WAREHOUSE", raising=False)
+    operator = DbtBuildLocalOperator(
+        task_id="dbt_build", project_dir=str(DBT_PROJECT_DIR), invocation_mode=InvocationMode.SUBPROCESS,
+        profile_config=ProfileConfig(profile_name="kam_warehouse", target_name="duckdb",
+                                     profiles_yml_filepath=DBT_PROJECT_DIR / "profiles.yml"),
+        dbt_executable_path=str(DBT_GUARDED), interceptors=[KamDbtInterceptor()], install_deps=False)
+    context = _plan_context(BACKFILL_PLAN)
+    own_flags = operator.add_cmd_flags()  # what DbtBuildLocalOperator.execute hands to build_and_run_cmd
+    operator.invoke_interceptors(context)
+    command, _ = operator.build_cmd(context=context, cmd_flags=own_flags)
+    assert command[0] == str(DBT_GUARDED) and command[1:].count("--full-refresh") == 1
+    assert yaml.safe_load(command[command.index("--vars") + 1]) == {
+        "max_row_change": 0.4, "as_of_date": "2026-10-10", "kam_backfill": True, "schema_suffix": "_backfill"}
+    operator.invoke_interceptors(context)  # a second call (retry) adds no second flag
+    assert operator.dbt_cmd_flags.count("--full-refresh") == 1
+
+
+def test_a_task_without_a_plan_refuses_to_run():
+    with pytest.raises(ValueError, match=r"no run plan in XCom of task 'plan' \(did it fail\?\)"):
+        read_plan({"ti": FakeTI({}, {})})
+
+
+# --- extraction under the plan ---------------------------------------------------------------
+
+def test_a_backfill_extracts_nothing_and_says_so():
+    from operators import KamExtractOperator
+
+    extract = KamExtractOperator(task_id="extract_erp", system="erp")
+    context = {"run_id": "manual__1", "ti": FakeTI({})}
+    assert extract.run(context, None, BACKFILL_PLAN) == {
+        "system": "erp", "mode": "backfill", "read": False, "task_started_at": "2026-10-16T02:05:00+00:00"}

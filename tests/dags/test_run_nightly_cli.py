@@ -82,3 +82,73 @@ def test_summary_of_a_missing_reporting_db_is_empty(tmp_path):
     summary = read_summary(tmp_path / "absent.duckdb", date(2026, 10, 15))
     assert summary.run is None and summary.status is None
     assert summary.lines() == ["pipeline_runs: no line for this as-of date", "reporting tables: nothing published yet"]
+
+
+# --- per-run vars, the DAG command, the run's own log ---------------------------------------
+
+def test_bad_vars_are_refused_before_anything_starts(capsys, monkeypatch, tmp_path):
+    monkeypatch.setenv("KAM_HOME", str(tmp_path))
+    with pytest.raises(SystemExit) as exited:
+        main(["--as-of", "2026-10-15", "--vars", '{"max_row_chang": 0.4}'])
+    assert exited.value.code == 2
+    assert "argument --vars: unknown dbt var 'max_row_chang' in vars: not in dbt_project.yml" in capsys.readouterr().err
+    for text, message in (('{"max_row_change": "0.4"}', "dbt var 'max_row_change' must be a number like its default"),
+                          ('{"as_of_date": "2026-01-01"}', "dbt var 'as_of_date' cannot be overridden per run"),
+                          ("max_row_change=0.4", "--vars must be a JSON object, got 'max_row_change=0.4'")):
+        with pytest.raises(SystemExit):
+            main(["--vars", text])
+        assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []  # no lock, no log, no Airflow home
+
+
+def test_the_dag_gets_the_as_of_date_and_the_vars_as_its_conf():
+    from kam.cli.run_nightly import dag_test_args
+
+    assert dag_test_args(date(1998, 7, 31), {"max_row_change": 0.4}) == [
+        "dags", "test", "kam_nightly", "1998-08-01T02:00:00+00:00", "-c",
+        '{"as_of": "1998-07-31", "vars": {"max_row_change": 0.4}}']
+    assert dag_test_args(date(2026, 10, 15), {})[-1] == '{"as_of": "2026-10-15"}'
+
+
+def test_every_run_logs_to_its_own_file(monkeypatch, tmp_path):
+    from kam.cli.run_nightly import run_log_path
+
+    monkeypatch.setenv("KAM_HOME", str(tmp_path))
+    settings = load_settings()
+    path = run_log_path(settings, date(2026, 10, 15), now=datetime(2026, 10, 16, 9, 30, 5, tzinfo=timezone.utc))
+    assert path == tmp_path / "logs" / "kam_nightly_2026-10-15_20261016T093005Z.log"
+
+
+def test_airflow_home_follows_kam_home_in_the_makefile():
+    makefile = (REPO_ROOT / "Makefile").read_text()
+    assert "export AIRFLOW_HOME ?= $(KAM_HOME)/airflow" in makefile
+    assert "--vars '$(VARS)'" in makefile and "python -m kam.cli.backfill --from $(FROM) --to $(TO)" in makefile
+
+
+def test_the_airflow_child_runs_in_its_own_group_and_gets_the_signals_of_the_cli(tmp_path):
+    """run_guarded: a SIGTERM to the CLI reaches the child's group, and the CLI goes on to report."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    log = tmp_path / "child.log"
+    code = ("import os, signal, sys, time\n"
+            "from pathlib import Path\n"
+            "from kam.cli.dag_process import run_guarded\n"
+            "child = ('import os, signal, time\\n'\n"
+            "         'signal.signal(signal.SIGTERM, lambda *a: (print(\"child got SIGTERM\", os.getpgid(0) == os.getpid(), flush=True), os._exit(3)))\\n'\n"
+            "         'print(\"child ready\", flush=True); time.sleep(30)\\n')\n"
+            f"code = run_guarded([sys.executable, '-c', child], env=dict(os.environ), log_path=Path({str(log)!r}))\n"
+            "print('cli saw exit code', code, flush=True)\n")
+    cli = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "plugins")})
+    deadline = time.monotonic() + 20
+    while "child ready" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
+        time.sleep(0.05)
+    cli.send_signal(signal.SIGTERM)
+    out, _ = cli.communicate(timeout=20)
+    assert log.read_text().splitlines() == ["child ready", "child got SIGTERM True"]
+    assert out.strip() == "cli saw exit code 3"
+    assert cli.returncode == 0

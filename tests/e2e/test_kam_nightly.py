@@ -61,6 +61,7 @@ def env(home) -> dict[str, str]:
         "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
         "GX_ANALYTICS_ENABLED": "False",
+        "KAM_EXTRACT_RETRIES": "0",
         "PYTHONPATH": str(REPO / "plugins"),
     })
     (home / "airflow").mkdir()

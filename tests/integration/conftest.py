@@ -7,6 +7,7 @@ built tables with `expected/`.
 from __future__ import annotations
 
 import os
+from datetime import date
 from dataclasses import replace
 from pathlib import Path
 
@@ -42,7 +43,7 @@ def example_warehouse(example_dir, tmp_path_factory):
         export_dir=home / "exports",
         report_dir=home / "reports",
     )
-    extract_all(settings, run_id="example_run")
+    extract_all(settings, "example_run", date.fromisoformat(EXAMPLE_AS_OF))
     result = run_dbt(settings, ["build"], as_of=EXAMPLE_AS_OF, check=False)
     (home / "dbt_build.log").write_text(result.stdout + result.stderr)
     if result.returncode != 0:

@@ -3,6 +3,7 @@ for the engine-comparison test, plus readers of what it published."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -38,7 +39,7 @@ def settings_for(home: Path, example: Path, warehouse: str):
 
 def run_pipeline(settings, as_of: str) -> PipelineRun:
     """Run the night; fails loudly (with dbt's output) when a step fails."""
-    extract_all(settings, run_id=RUN_ID)
+    extract_all(settings, RUN_ID, date.fromisoformat(str(as_of)))
     build = run_dbt(settings, ["build"], as_of=as_of, check=False)
     (settings.home / "dbt_build.log").write_text(build.stdout + build.stderr)
     if build.returncode != 0:

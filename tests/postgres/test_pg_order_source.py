@@ -62,7 +62,7 @@ def query(settings, sql):
 
 
 def test_typed_postgres_columns_load_as_the_contract_says(settings):
-    report = extract_erp(settings, "n1")
+    report = extract_erp(settings, "n1", date(2026, 10, 16))
     assert report.objects["orders"].rows_read == 3
     assert query(settings, "select order_id, customer_id, order_date, promised_date, delivered_date, status, "
                            "currency, updated_at, _source, _row from raw.orders order by order_id") == [
@@ -83,12 +83,12 @@ def test_typed_postgres_columns_load_as_the_contract_says(settings):
 
 
 def test_the_next_night_reads_only_rows_since_the_watermark(settings, source):
-    extract_erp(settings, "n1")
+    extract_erp(settings, "n1", date(2026, 10, 16))
     _, con = source
     with con, con.cursor() as cur:
         cur.execute("update orders set status = 'shipped', updated_at = '2026-10-16 09:00:00+00' "
                     "where order_id = 517")
-    report = extract_erp(settings, "n2")
+    report = extract_erp(settings, "n2", date(2026, 10, 17))
     # watermark 2026-10-16 04:30 minus 72 h lookback minus one day: rows updated since 2026-10-12
     assert report.objects["orders"].rows_read == 2  # 517 (changed) and 518; not 519
     assert report.objects["order_lines"].rows_read == 1

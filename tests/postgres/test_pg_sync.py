@@ -9,7 +9,8 @@ import psycopg2
 import pytest
 
 from kam.config import load_settings
-from kam.extract import meta_tables
+from kam.contract import objects_of
+from kam.extract import extract_crm, meta_tables
 from kam.pg.sync import sync_landing
 from kam.warehouse import connect
 
@@ -39,7 +40,9 @@ def put_order(con, order_id, customer_id, updated_at, run_id, seq, status="place
 
 def put_run(con, run_id, obj, read, finished):
     con.execute("delete from meta.extract_runs where run_id = ? and object = ?", [run_id, obj])
-    con.execute("insert into meta.extract_runs values (?, ?, ?, ?, 0, ?, timestamp '2026-10-16 02:00:00', ?)",
+    con.execute("insert into meta.extract_runs (run_id, object, rows_read, rows_loaded, rows_quarantined, "
+                "raw_rows_changed, started_at, finished_at) "
+                "values (?, ?, ?, ?, 0, ?, timestamp '2026-10-16 02:00:00', ?)",
                 [run_id, obj, read, read, read, finished])
 
 
@@ -50,9 +53,12 @@ def night_one(settings):
     put_order(con, "0003", TRICKY_NAME, datetime(2026, 10, 15, 10, 0), "r1", 3)
     con.execute("insert into raw.order_lines values ('0001', 1, 'P1', null, 123456789012.123456, null, 0.5, "
                 "null, timestamp '2026-10-15 08:00:00', 'erp/order_lines.csv', 2, 'r1', 1)")
-    con.execute("insert into quarantine.rows values ('orders', 'status: not in enumeration: ''lost''', "
-                "'erp/orders.csv', 5, '{\"order_id\": \"0004\", \"note\": null}', 'r1', timestamp '2026-10-16 02:01:00')")
-    con.execute("insert into meta.loaded_files values ('orders', 'erp/orders.csv', 512, "
+    con.execute("insert into quarantine.rows (object, reason, source, row_number, raw, run_id, quarantined_at) "
+                "values ('orders', 'status: not in enumeration: ''lost''', "
+                "'erp/orders.csv', 5, '{\"order_id\": \"0004\", \"note\": null}', 'r1', "
+                "timestamp '2026-10-16 02:01:00')")
+    con.execute("insert into meta.loaded_files (object, source, size, mtime, run_id, loaded_at) "
+                "values ('orders', 'erp/orders.csv', 512, "
                 "timestamp '2026-10-15 23:00:00', 'r1', timestamp '2026-10-16 02:01:00')")
     con.execute("insert into meta.watermarks values ('orders', timestamp '2026-10-15 10:00:00', 'r1')")
     put_run(con, "r1", "orders", 4, datetime(2026, 10, 16, 2, 1))
@@ -137,7 +143,8 @@ def test_a_failed_sync_changes_nothing_and_the_next_one_catches_up(settings):
         cur.execute("alter table quarantine.rows add constraint no_boom check (reason <> 'boom')")
     con = landing(settings)
     put_order(con, "0002", "C2", datetime(2026, 10, 16, 9, 0), "r2", 11)
-    con.execute("insert into quarantine.rows values ('orders', 'boom', 'erp/o2.csv', 2, '{}', 'r2', "
+    con.execute("insert into quarantine.rows (object, reason, source, row_number, raw, run_id, quarantined_at) "
+                "values ('orders', 'boom', 'erp/o2.csv', 2, '{}', 'r2', "
                 "timestamp '2026-10-17 02:00:00')")
     put_run(con, "r2", "orders", 2, datetime(2026, 10, 17, 2, 1))
     con.close()
@@ -162,3 +169,56 @@ def test_a_failed_sync_changes_nothing_and_the_next_one_catches_up(settings):
 def test_sync_without_landing_db_names_it(settings):
     with pytest.raises(FileNotFoundError, match="landing.duckdb"):
         sync_landing(settings)
+
+
+def write_csv(path, header, rows):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(",".join(r) for r in [header, *rows]) + "\n", encoding="utf-8")
+
+
+ACCOUNT_HEADER = ["account_id", "name", "industry", "region", "country", "employees", "annual_budget",
+                  "account_manager", "kam_designated", "is_image_maker", "is_expert", "created_at", "updated_at"]
+
+
+def account(account_id, name, updated_at, kam_designated="true"):
+    return [account_id, name, "", "", "", "", "", "", kam_designated, "false", "false", "2024-01-01", updated_at]
+
+
+def test_extraction_carries_history_reads_errors_and_the_new_columns_to_postgres(settings, tmp_path):
+    crm = tmp_path / "crm"
+    for obj in objects_of("crm"):
+        write_csv(crm / f"{obj.name}.csv", obj.column_names, [])
+    write_csv(crm / "accounts.csv", ACCOUNT_HEADER, [account("A1", "Acme", "2026-10-01")])
+    write_csv(crm / "surveys_bad.csv", ["survey_id", "survey_id"], [])  # names a column twice
+    settings = replace(settings, crm_source=str(crm))
+    extract_crm(settings, "n1", date(2026, 10, 15))
+    write_csv(crm / "accounts.csv", ACCOUNT_HEADER, [account("A1", "Acme 2", "2026-10-02"),
+                                                     account("A2", "Bolt", "2026-10-02", kam_designated="x")])
+    extract_crm(settings, "n2", date(2026, 10, 16))
+    assert pg_rows(settings, "select account_id, name, _run_id, _as_of_date from raw_history.accounts "
+                             "order by _load_seq") == [
+        ("A1", "Acme", "n1", date(2026, 10, 15)), ("A1", "Acme 2", "n2", date(2026, 10, 16))]
+    assert pg_rows(settings, "select account_id, name from raw.accounts") == [("A1", "Acme 2")]
+    assert pg_rows(settings, "select as_of_date, run_id, source, rows_read, rows_bad from meta.source_reads "
+                             "where object = 'accounts' order by read_at") == [
+        (date(2026, 10, 15), "n1", "crm/accounts.csv", 1, 0), (date(2026, 10, 16), "n2", "crm/accounts.csv", 2, 1)]
+    twice = "surveys: header names column 'survey_id' twice in crm/surveys_bad.csv"
+    assert pg_rows(settings, "select run_id, object, source, error from meta.source_errors order by run_id") == [
+        ("n1", "surveys", "crm/surveys_bad.csv", twice), ("n2", "surveys", "crm/surveys_bad.csv", twice)]
+    assert pg_rows(settings, "select as_of_date, version is not null, key_text, load_seq > 0 from quarantine.rows") == [
+        (date(2026, 10, 16), True, "A2", True)]
+    assert pg_rows(settings, "select source, rows, as_of_date, length(sha256) from meta.loaded_files "
+                             "where object = 'accounts' order by run_id") == [
+        ("crm/accounts.csv", 1, date(2026, 10, 15), 64), ("crm/accounts.csv", 2, date(2026, 10, 16), 64)]
+    assert pg_rows(settings, "select distinct as_of_date from meta.extract_runs order by 1") == [
+        (date(2026, 10, 15),), (date(2026, 10, 16),)]
+
+
+def test_history_seeded_in_the_landing_reaches_an_empty_postgres_history(settings):
+    night_one(settings)  # raw rows without history, as a landing loaded before decision 0009
+    con = landing(settings)
+    meta_tables.seed_history(con, meta_tables.OBJECTS["orders"])
+    con.close()
+    sync_landing(settings)
+    assert pg_rows(settings, "select order_id, _run_id, _as_of_date from raw_history.orders order by 1") == [
+        ("0001", "r1", date(1900, 1, 1)), ("0002", "r1", date(1900, 1, 1)), ("0003", "r1", date(1900, 1, 1))]

@@ -1,5 +1,5 @@
 -- One row per CRM account (customer), soft-deleted accounts included (is_deleted true).
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns only (no lineage).
 select
     account_id,
     name,
@@ -15,4 +15,4 @@ select
     created_at,
     updated_at,
     coalesce(is_deleted, false) as is_deleted
-from {{ source('raw', 'accounts') }}
+from {{ raw_as_of('accounts', ['account_id']) }} as raw_rows

@@ -1,5 +1,5 @@
 -- One row per CRM activity (call, meeting, e-mail, visit).
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns only (no lineage).
 select
     activity_id,
     account_id,
@@ -7,4 +7,4 @@ select
     occurred_at,
     owner,
     updated_at
-from {{ source('raw', 'activities') }}
+from {{ raw_as_of('activities', ['activity_id']) }} as raw_rows

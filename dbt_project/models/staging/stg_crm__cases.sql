@@ -1,5 +1,5 @@
 -- One row per CRM case (complaint or service incident).
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns only (no lineage).
 select
     case_id,
     account_id,
@@ -9,4 +9,4 @@ select
     category,
     severity,
     updated_at
-from {{ source('raw', 'cases') }}
+from {{ raw_as_of('cases', ['case_id']) }} as raw_rows

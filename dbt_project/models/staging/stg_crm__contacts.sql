@@ -1,5 +1,5 @@
 -- One row per CRM contact. Holds personal data (full_name, email, phone) that never leaves the warehouse.
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns only (no lineage).
 select
     contact_id,
     account_id,
@@ -9,4 +9,4 @@ select
     job_title,
     is_decision_maker,
     updated_at
-from {{ source('raw', 'contacts') }}
+from {{ raw_as_of('contacts', ['contact_id']) }} as raw_rows

@@ -1,5 +1,5 @@
 -- One row per CRM opportunity (tender or deal), at its current stage.
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns only (no lineage).
 select
     opportunity_id,
     account_id,
@@ -10,4 +10,4 @@ select
     lost_reason,
     competitor,
     updated_at
-from {{ source('raw', 'opportunities') }}
+from {{ raw_as_of('opportunities', ['opportunity_id']) }} as raw_rows

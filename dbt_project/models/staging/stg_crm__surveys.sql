@@ -1,9 +1,9 @@
 -- One row per CRM satisfaction survey answer.
--- Typed, trimmed and deduplicated by extraction; contract columns only (no lineage).
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns only (no lineage).
 select
     survey_id,
     account_id,
     responded_at,
     score,
     updated_at
-from {{ source('raw', 'surveys') }}
+from {{ raw_as_of('surveys', ['survey_id']) }} as raw_rows

@@ -1,5 +1,5 @@
 -- One row per order of the order system (ERP), the latest valid version.
--- Typed, trimmed and deduplicated by extraction; contract columns, plus `_load_seq` (raw lineage: greater = loaded later)
+-- Typed, trimmed and deduplicated by extraction (a backfill: the version of D, macro raw_as_of); contract columns, plus `_load_seq` (raw lineage: greater = loaded later)
 -- so incremental models can pick the rows loaded since their last build.
 select
     order_id,
@@ -11,4 +11,4 @@ select
     currency,
     updated_at,
     _load_seq
-from {{ source('raw', 'orders') }}
+from {{ raw_as_of('orders', ['order_id']) }} as raw_rows

@@ -1,13 +1,18 @@
 """`make run`: one nightly run of `kam_nightly` for an as-of date, then a summary.
 
-    python -m kam.cli.run_nightly [--as-of YYYY-MM-DD]
+    python -m kam.cli.run_nightly [--as-of YYYY-MM-DD] [--vars '{"max_row_change": 0.4}']
 
-Generates the demo source systems if the sources are the demo's and absent,
-makes sure the metadata DB and the pool `kam_warehouse` exist, runs
-`airflow dags test kam_nightly <D+1>T02:00:00+00:00 -c '{"as_of": "D"}'` (the
-whole DAG in this process tree, logging to `<KAM_HOME>/logs/`), then prints
-where the reporting DB and the exports are and what was published. Exits 1 when
-the run failed or was blocked by the data-quality gate. Default D: yesterday (UTC).
+Refuses bad `--vars` (unknown dbt var, wrong type, a var the plan sets) before
+starting anything. Then, holding the run lock of the warehouse for the whole run
+(`kam.cli.run_lock`: a second run is refused at once, naming the holder, or waits
+`KAM_RUN_LOCK_WAIT_SECONDS`), it generates the demo source systems if the sources
+are the demo's and absent, makes sure the metadata DB and the pool `kam_warehouse`
+exist, runs `airflow dags test kam_nightly <D+1>T02:00:00+00:00 -c '{"as_of": "D",
+"vars": {...}}'` (the whole DAG in a child process group that dies with this one,
+logging to its own file `<KAM_HOME>/logs/kam_nightly_<D>_<UTC stamp>.log`), then
+prints where the reporting DB and the exports are and what was published. Exits 1
+when the run failed or was blocked by the data-quality gate, 2 on bad arguments, 75
+when another run holds the lock. Default D: yesterday (UTC).
 """
 from __future__ import annotations
 
@@ -15,15 +20,23 @@ import argparse
 import json
 import subprocess
 import sys
-from datetime import date, datetime, time, timedelta, timezone
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, time as clock_time, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
-from kam.cli.airflow_env import airflow, airflow_env, ensure_pool
-from kam.cli.summary import read_summary
+from kam.cli.airflow_env import AIRFLOW, airflow_env, ensure_pool
+from kam.cli.dag_process import run_guarded
+from kam.cli.run_lock import RunLockBusy, run_lock
+from kam.cli.summary import RunSummary, read_summary
 from kam.config import Settings, load_settings
 
 DAG_ID = "kam_nightly"
 LOG_TAIL_LINES = 40
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
 
 
 def parse_as_of(text: str) -> date:
@@ -33,13 +46,27 @@ def parse_as_of(text: str) -> date:
         raise argparse.ArgumentTypeError(f"--as-of must be a date YYYY-MM-DD, got {text!r}") from err
 
 
+def parse_vars(text: str) -> dict[str, Any]:
+    """`--vars`: a JSON object of dbt var overrides, validated against dbt_project.yml."""
+    from kam.run_plan import validate_vars
+
+    try:
+        value = json.loads(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"--vars must be a JSON object, got {text!r} ({err})") from err
+    try:
+        return validate_vars(value)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from err
+
+
 def yesterday_utc() -> date:
     return datetime.now(timezone.utc).date() - timedelta(days=1)
 
 
 def logical_date_for(as_of: date) -> datetime:
     """The scheduled run that computes D: D+1 at 02:00 UTC."""
-    return datetime.combine(as_of + timedelta(days=1), time(2, 0), tzinfo=timezone.utc)
+    return datetime.combine(as_of + timedelta(days=1), clock_time(2, 0), tzinfo=timezone.utc)
 
 
 def uses_demo_sources(settings: Settings) -> bool:
@@ -59,47 +86,91 @@ def ensure_demo_data(settings: Settings, as_of: date, env: dict[str, str]) -> No
         raise RuntimeError(f"demo data generation failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
 
 
-def run_dag(as_of: date, env: dict[str, str], log_path: Path) -> int:
-    """`airflow dags test` for D; full output to `log_path`; returns its exit code."""
-    log_path.parent.mkdir(parents=True, exist_ok=True)
-    args = ["dags", "test", DAG_ID, logical_date_for(as_of).isoformat(), "-c", json.dumps({"as_of": as_of.isoformat()})]
-    with log_path.open("w") as log:
-        return airflow(args, env, stdout=log, stderr=subprocess.STDOUT).returncode
+def run_log_path(settings: Settings, as_of: date, now: datetime | None = None) -> Path:
+    """`<KAM_HOME>/logs/kam_nightly_<D>_<UTC stamp>.log`: one file per run."""
+    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return settings.home / "logs" / f"{DAG_ID}_{as_of.isoformat()}_{stamp}.log"
+
+
+def dag_test_args(as_of: date, dbt_vars: dict[str, Any]) -> list[str]:
+    conf: dict[str, Any] = {"as_of": as_of.isoformat()}
+    if dbt_vars:
+        conf["vars"] = dbt_vars
+    return ["dags", "test", DAG_ID, logical_date_for(as_of).isoformat(), "-c", json.dumps(conf)]
 
 
 def tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+@dataclass
+class NightOutcome:
+    """How one night ended: the DAG's exit code, the reporting DB's line for D, the log."""
+
+    as_of: date
+    returncode: int
+    summary: RunSummary
+    log_path: Path
+    seconds: float
+
+    @property
+    def published(self) -> bool:
+        return self.returncode == 0 and self.summary.status == "published"
+
+
+def read_run_summary(settings: Settings, as_of: date) -> RunSummary:
+    return read_summary(settings.reporting_db, as_of,
+                        postgres_url=settings.warehouse if settings.warehouse_is_postgres else None)
+
+
+def run_night(settings: Settings, as_of: date, dbt_vars: dict[str, Any], env: dict[str, str]) -> NightOutcome:
+    """One night of D under `airflow dags test`; the caller holds the run lock.
+
+    The code path of `make run`, and of every date of `make backfill`.
+    """
+    started = time.monotonic()
+    ensure_demo_data(settings, as_of, env)
+    ensure_pool(env)
+    log_path = run_log_path(settings, as_of)
+    print(f"kam_nightly for as-of {as_of} (logical date {logical_date_for(as_of).isoformat()}); log: {log_path}",
+          flush=True)
+    returncode = run_guarded([AIRFLOW, *dag_test_args(as_of, dbt_vars)], env=env, log_path=log_path)
+    return NightOutcome(as_of, returncode, read_run_summary(settings, as_of), log_path, time.monotonic() - started)
+
+
+def report_outcome(settings: Settings, outcome: NightOutcome) -> int:
+    """Print where things are and the summary; the exit code of the night."""
+    print(f"reporting DB: {settings.reporting_db}")
+    print(f"exports:      {Path(settings.export_dir) / outcome.as_of.isoformat()}")
+    print(f"gate reports: {Path(settings.report_dir) / outcome.as_of.isoformat()}")
+    print("\n".join(outcome.summary.lines()))
+    if outcome.returncode != 0:
+        print(f"\nthe DAG run FAILED (airflow exit code {outcome.returncode}); last lines of "
+              f"{outcome.log_path}:\n{tail(outcome.log_path)}", file=sys.stderr)
+        return EXIT_FAILED
+    if outcome.summary.status != "published":
+        print(f"\nthe run was not published (status {outcome.summary.status})", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kam.cli.run_nightly", description=__doc__.splitlines()[0])
     parser.add_argument("--as-of", type=parse_as_of, default=None, help="as-of date D (default: yesterday UTC)")
+    parser.add_argument("--vars", type=parse_vars, default={},
+                        help="JSON object of dbt var overrides for this run, e.g. '{\"max_row_change\": 0.4}'")
     args = parser.parse_args(argv)
     as_of = args.as_of or yesterday_utc()
 
     settings = load_settings()
     env = airflow_env(settings)
-    ensure_demo_data(settings, as_of, env)
-    ensure_pool(env)
-    log_path = settings.home / "logs" / f"{DAG_ID}_{as_of.isoformat()}.log"
-    print(f"kam_nightly for as-of {as_of} (logical date {logical_date_for(as_of).isoformat()}); log: {log_path}",
-          flush=True)
-    returncode = run_dag(as_of, env, log_path)
-
-    summary = read_summary(settings.reporting_db, as_of,
-                           postgres_url=settings.warehouse if settings.warehouse_is_postgres else None)
-    print(f"reporting DB: {settings.reporting_db}")
-    print(f"exports:      {Path(settings.export_dir) / as_of.isoformat()}")
-    print(f"gate reports: {Path(settings.report_dir) / as_of.isoformat()}")
-    print("\n".join(summary.lines()))
-    if returncode != 0:
-        print(f"\nthe DAG run FAILED (airflow exit code {returncode}); last lines of {log_path}:\n{tail(log_path)}",
-              file=sys.stderr)
-        return 1
-    if summary.status != "published":
-        print(f"\nthe run was not published (status {summary.status})", file=sys.stderr)
-        return 1
-    return 0
+    try:
+        with run_lock(settings, command="run_nightly", as_of=as_of.isoformat()):
+            outcome = run_night(settings, as_of, args.vars, env)
+    except RunLockBusy as busy:
+        print(f"refused: {busy}", file=sys.stderr)
+        return EXIT_LOCKED
+    return report_outcome(settings, outcome)
 
 
 if __name__ == "__main__":

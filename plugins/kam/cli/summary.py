@@ -2,7 +2,8 @@
 
 Customers per ABC class with their revenue share, key accounts, lapsed and lost
 customers, and the run's line of `reporting.pipeline_runs` (published or blocked,
-with the failed checks).
+with the failed checks). A night blocked by source files that cannot be read says
+those extraction errors first: the derived checks after them may fail because of them.
 """
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+
+SOURCE_CHECK = "source_files_readable"  # kam.quality.result.SOURCE_CHECK (not imported: the CLI stays light)
 
 @dataclass
 class RunSummary:
@@ -29,7 +32,8 @@ class RunSummary:
     def status(self) -> str | None:
         return None if self.run is None else str(self.run.get("status"))
 
-    def failed_checks(self) -> list[str]:
+    def failed_check_records(self) -> list[dict]:
+        """The failed checks as recorded (`{name, message, ...}`; a bare name becomes `{name}`)."""
         raw = (self.run or {}).get("failed_checks")
         if raw is None:
             return []
@@ -37,8 +41,21 @@ class RunSummary:
             try:
                 raw = json.loads(raw)
             except ValueError:
-                return [c.strip() for c in raw.split(",") if c.strip()]
-        return [str(c.get("name", c)) if isinstance(c, dict) else str(c) for c in raw]
+                return [{"name": c.strip()} for c in raw.split(",") if c.strip()]
+        return [c if isinstance(c, dict) else {"name": str(c)} for c in raw]
+
+    def failed_checks(self) -> list[str]:
+        return [str(c.get("name")) for c in self.failed_check_records()]
+
+    def extraction_errors(self) -> list[str]:
+        """One line per source file the run's extraction could not read (object, file, error)."""
+        for check in self.failed_check_records():
+            if check.get("name") == SOURCE_CHECK:
+                errors = check.get("errors") or []
+                if not errors:
+                    return [str(check.get("message") or SOURCE_CHECK)]
+                return [f"{e.get('object')} file {e.get('source')}: {e.get('error')}" for e in errors]
+        return []
 
     def lines(self) -> list[str]:
         out = []
@@ -46,8 +63,16 @@ class RunSummary:
             out.append("pipeline_runs: no line for this as-of date")
         else:
             out.append(f"run {self.run.get('run_id')}: {str(self.status).upper()}")
-            if self.failed_checks():
-                out.append(f"  failed checks: {', '.join(self.failed_checks())}")
+            errors = self.extraction_errors()
+            if errors:
+                out.append("  extraction errors (source files that cannot be read; fix or replace the file, "
+                           "rerun the date):")
+                out += [f"    {line}" for line in errors]
+            derived = [name for name in self.failed_checks() if name != SOURCE_CHECK]
+            if derived and errors:
+                out.append(f"  failed checks that may follow from them: {', '.join(derived)}")
+            elif derived:
+                out.append(f"  failed checks: {', '.join(derived)}")
         if self.published_as_of is None:
             out.append("reporting tables: nothing published yet")
             return out

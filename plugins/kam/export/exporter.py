@@ -1,5 +1,10 @@
 """export_run: the export folder of a published run, `<KAM_EXPORT_DIR>/<YYYY-MM-DD>/`.
 
+The files depend only on the run's data: a backfill of D (read from its
+candidates, kam.export.reading) writes the CSVs and workbook the night of D wrote,
+byte for byte (the workbook's creation time is D at 00:00); manifest.json differs
+in run_id and created_at only.
+
 Which tables and columns go out, in which order, is declared once in
 dbt_project/models/exposures.yml (exposure `sales_ops_exports`); this module
 only reads the published tables (the DuckDB reporting DB, or the PostgreSQL
@@ -8,7 +13,7 @@ warehouse's schema `reporting`) and writes the files.
 from __future__ import annotations
 
 import logging
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 
 from kam.config import Settings
@@ -28,10 +33,15 @@ def workbook_name(as_of: date) -> str:
     return f"kam_segments_{as_of.isoformat()}.xlsx"
 
 
-def export_run(settings: Settings, *, run_id: str, as_of: date | str) -> Path:
-    """Write the export folder of the published run `run_id` (as-of `as_of`); returns it."""
+def export_run(settings: Settings, *, run_id: str, as_of: date | str, candidates_schema: str = "marts") -> Path:
+    """Write the export folder of the published run `run_id` (as-of `as_of`); returns it.
+
+    `candidates_schema`: where the run's candidates are (the plan's; `marts_backfill`
+    for a backfill build), read when the run was published as a backfill.
+    """
     as_of = as_date(as_of)
-    tables = read_published_tables(settings, export_specs(), run_id=run_id, as_of=as_of)
+    tables = read_published_tables(settings, export_specs(), run_id=run_id, as_of=as_of,
+                                   candidates_schema=candidates_schema)
     target = Path(settings.export_dir) / as_of.isoformat()
     with atomic_folder(target) as folder:
         rows: dict[str, int | dict[str, int]] = {}
@@ -39,7 +49,8 @@ def export_run(settings: Settings, *, run_id: str, as_of: date | str) -> Path:
             if table.spec.csv:
                 name = f"{table.spec.table}.csv"
                 rows[name] = write_csv(folder / name, table)
-        rows[workbook_name(as_of)] = write_workbook(folder / workbook_name(as_of), tables)
+        rows[workbook_name(as_of)] = write_workbook(folder / workbook_name(as_of), tables,
+                                                    created=datetime.combine(as_of, time()))
         write_manifest(folder, as_of=as_of, run_id=run_id, rows=rows)
     log.info("exported run %s (as of %s) to %s: %s", run_id, as_of, target, rows)
     return target

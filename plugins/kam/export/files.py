@@ -1,8 +1,14 @@
-"""Write the export files: one CSV per table, and the workbook with one sheet per table."""
+"""Write the export files: one CSV per table, and the workbook with one sheet per table.
+
+Text that begins like a formula (kam.export.values.is_formula_like) is `'`-prefixed
+in the CSVs and a plain string cell, unchanged, in the workbook. The workbook is
+reproducible: the same rows and `created` moment give the same bytes
+(kam.export.workbook_archive).
+"""
 from __future__ import annotations
 
-import csv
 import os
+from datetime import datetime
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -10,7 +16,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.utils import get_column_letter
 
 from kam.export.reading import ExportTable
-from kam.export.values import csv_text, excel_value
+from kam.export.values import csv_text, excel_value, is_formula_like
+from kam.export.workbook_archive import save_reproducible
 
 MAX_COLUMN_WIDTH = 60
 DATE_FORMAT = "yyyy-mm-dd"
@@ -24,12 +31,23 @@ def fsync_file(path: Path) -> None:
         os.close(fd)
 
 
+def csv_field(text: str) -> str:
+    """A CSV field, quoted (RFC 4180) when it holds a comma, a quote, a line feed or a carriage return.
+
+    Python's csv writer leaves a lone CR unquoted when lines end in LF, and most
+    readers end the record there; this quotes it.
+    """
+    if any(c in text for c in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
 def write_csv(path: Path, table: ExportTable) -> int:
-    """The table as UTF-8 CSV with a header row; returns the data rows written."""
+    """The table as UTF-8 CSV with a header row, lines ending in LF; returns the data rows written."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.spec.columns)
-        writer.writerows([csv_text(v) for v in row] for row in table.rows)
+        handle.write(",".join(csv_field(c) for c in table.spec.columns) + "\n")
+        for row in table.rows:
+            handle.write(",".join(csv_field(csv_text(v)) for v in row) + "\n")
     fsync_file(path)
     return len(table.rows)
 
@@ -44,15 +62,18 @@ def _column_widths(table: ExportTable) -> list[float]:
 
 def _cell(sheet, value):
     value = excel_value(value)
-    if isinstance(value, str) and value.startswith("="):
+    if is_formula_like(value):
         cell = WriteOnlyCell(sheet, value)
         cell.data_type = "s"  # text, never a formula
         return cell
     return value
 
 
-def write_workbook(path: Path, tables: list[ExportTable]) -> dict[str, int]:
-    """One sheet per table (named like it), header frozen, columns sized; returns rows per sheet."""
+def write_workbook(path: Path, tables: list[ExportTable], created: datetime) -> dict[str, int]:
+    """One sheet per table (named like it), header frozen, columns sized; returns rows per sheet.
+
+    `created` is the workbook's creation (and modification) time in its properties.
+    """
     workbook = Workbook(write_only=True)
     rows = {}
     for table in tables:
@@ -64,6 +85,6 @@ def write_workbook(path: Path, tables: list[ExportTable]) -> dict[str, int]:
         for row in table.rows:
             sheet.append([_cell(sheet, v) for v in row])
         rows[table.spec.table] = len(table.rows)
-    workbook.save(path)
+    save_reproducible(workbook, path, created)
     fsync_file(path)
     return rows

@@ -1,9 +1,13 @@
 """How one value is written: as CSV text, and as a workbook cell value.
 
 CSV: empty for null, `true`/`false`, ISO dates (timestamps ISO in UTC), decimals
-and floats with a dot and never in exponent notation, text as is. Floats carry
+and floats with a dot and never in exponent notation, text as is except that a
+text beginning like a formula gets a leading `'` (outputs.md v1.1, OWASP's CSV
+injection advice; `is_formula_like` is the one rule, the workbook writes such
+text as a plain string cell, unchanged). Numbers and dates are never text here,
+so a negative amount keeps its `-`. Floats carry
 16 significant digits, exactly the number the workbook stores (openpyxl writes
-numbers as "%.16g"), so every sheet equals its CSV.
+numbers as "%.16g"), so every sheet equals its CSV (but for the `'` of formula-like text).
 Workbook: numbers stay numbers, dates dates, booleans booleans; timestamps become
 naive UTC (Excel has no time zones).
 """
@@ -14,6 +18,15 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+
+#: a text cell beginning with one of these would be run by a spreadsheet as a formula
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    """A text value a spreadsheet could take for a formula (outputs.md v1.1)."""
+    return isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
 
 
 def _utc_naive(value: datetime) -> datetime:
@@ -43,6 +56,8 @@ def csv_text(value) -> str:
         if not math.isfinite(value):
             return repr(value)
         return _plain_number(Decimal("%.16g" % value))
+    if isinstance(value, str):
+        return f"'{value}" if is_formula_like(value) else value
     return str(value)
 
 

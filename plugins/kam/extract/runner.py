@@ -1,10 +1,17 @@
-"""Extraction of one source system: stage, check, then write everything in one transaction.
+"""Extraction of one source system for one as-of date: stage, check, then write in one transaction.
 
-Per system: every new source (file not in `meta.loaded_files`, or table rows
-since the watermark) is staged as text and checked in DuckDB; only when all
-objects have been read does one transaction quarantine bad rows, merge the
-latest valid versions into `raw.*` and record `meta.*`. A source that cannot be
-read or lacks a required column raises before anything is written.
+Per system: every new source (a file whose name and content are not yet in
+`meta.loaded_files`, or table rows since the watermark) is staged as text and
+checked in DuckDB; only when all objects have been read does one transaction
+quarantine bad rows, merge the latest valid versions into `raw.*` (and append them
+to `raw_history.*`) and record `meta.*` (loaded files, source reads, errors, runs).
+
+A file that cannot be read at all (`FileUnreadable`) is recorded in
+`meta.source_errors` and its object is not loaded that night (none of its files);
+the other objects load. A source that is down (folder missing, database
+unreachable, a required object without any file) raises `ExtractError` before
+anything is written. An as-of date before the latest extracted one is a backfill:
+nothing is read (decision 0009).
 """
 from __future__ import annotations
 
@@ -12,7 +19,8 @@ import dataclasses
 import logging
 import os
 import time
-from datetime import datetime, timezone
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import duckdb
@@ -20,11 +28,13 @@ import duckdb
 from kam.config import Settings
 from kam.contract import SourceObject, objects_of
 from kam.extract import discovery, file_readers, merge, meta_tables, sql_reader
-from kam.extract.errors import ExtractError
-from kam.extract.report import ExtractReport, ObjectReport
+from kam.extract.errors import ExtractError, FileUnreadable
+from kam.extract.file_identity import FileVersion, file_version
+from kam.extract.private_files import make_private, private_umask
+from kam.extract.report import BACKFILL, ExtractReport, ObjectReport
 from kam.extract.staged import StagedSource, temp_name
 from kam.extract.validation import checked_select
-from kam.warehouse import connect
+from kam.warehouse import check_memory_limit, connect
 
 log = logging.getLogger(__name__)
 
@@ -42,13 +52,21 @@ def connect_when_free(settings: Settings) -> duckdb.DuckDBPyConnection:
     tasks may be scheduled side by side; the second simply waits for the first.
     The connection's memory limit is `settings.extract_memory_limit`
     (KAM_EXTRACT_MEMORY_LIMIT): above it DuckDB spills the staged and checked temp
-    tables to disk instead of growing the process.
+    tables to disk instead of growing the process. A warehouse file created here is
+    private (0600, see kam.extract.private_files).
     """
+    check_memory_limit(settings.extract_memory_limit, "KAM_EXTRACT_MEMORY_LIMIT")
     deadline = time.monotonic() + float(os.environ.get("KAM_WAREHOUSE_LOCK_WAIT_SECONDS", "600"))
     extract_settings = dataclasses.replace(settings, duckdb_memory_limit=settings.extract_memory_limit)
+    target = Path(settings.warehouse)
+    created = not target.exists()
     while True:
         try:
-            return connect(extract_settings)
+            with private_umask():
+                con = connect(extract_settings)
+            if created:
+                make_private(target)
+            return con
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() >= deadline:
                 raise
@@ -64,32 +82,76 @@ def _now() -> datetime:
     return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
+@dataclass
+class SourceRead:
+    """One file version or table read by this run (one `meta.source_reads` row)."""
+
+    source: str
+    read_at: datetime
+    file: FileVersion | None = None
+    since: str | None = None  # tables: lower bound of the read, None = all rows
+
+    def version(self, rows: int, max_updated_at: datetime | None) -> str:
+        """The file's sha256, or `table:<since or 'all'>:<rows>:<max valid updated_at or 'none'>`."""
+        if self.file is not None:
+            return self.file.sha256
+        newest = max_updated_at.isoformat(sep=" ") if max_updated_at else "none"
+        return f"table:{self.since or 'all'}:{rows}:{newest}"
+
+
 class _Pending:
     """What has been staged and checked for one object, before writing."""
 
-    def __init__(self, obj: SourceObject):
+    def __init__(self, obj: SourceObject, extracted_at: datetime):
         self.obj = obj
+        self.extracted_at = extracted_at
         self.checked = temp_name(f"checked_{obj.name}")
         self.created = False
-        self.rows_read = 0
-        self.files: list[tuple[Path, str]] = []  # (path, source label) of files to record
-        self.sources: list[str] = []
+        self.reads: list[SourceRead] = []
+        self.skipped_unchanged: list[str] = []
+        self.changed: list[str] = []
+        self.error: FileUnreadable | None = None
         self.started_at = _now()
 
     def add(self, con: duckdb.DuckDBPyConnection, staged: StagedSource, seq_offset: int) -> int:
         """Check a staged source into this object's checked table; returns its greatest row number."""
-        select = checked_select(self.obj, staged, seq_offset)
+        select = checked_select(self.obj, staged, seq_offset, self.extracted_at)
         if self.created:
             con.execute(f"insert into {self.checked} {select}")
         else:
             con.execute(f"create temp table {self.checked} as {select}")
             self.created = True
-        count, max_row = con.execute(
-            f"select count(*), coalesce(max({staged.row}), 0) from {staged.table}").fetchone()
-        self.rows_read += count
-        self.sources.append(staged.source)
+        max_row = con.execute(f"select coalesce(max({staged.row}), 0) from {staged.table}").fetchone()[0]
         con.execute(f"drop table {staged.table}")
         return max_row
+
+    def fail(self, con: duckdb.DuckDBPyConnection, error: FileUnreadable) -> None:
+        """Give up this object for the night: drop what was staged, keep the error."""
+        log.error("extract %s: %s: the object is not loaded this night", self.obj.name, error)
+        self.error = error
+        if self.created:
+            con.execute(f"drop table if exists {self.checked}")
+            self.created = False
+        self.reads = []
+        self.changed = []
+
+
+def _find_new_files(con, obj: SourceObject, found: list[Path], folder: Path, item: _Pending,
+                    extensions: tuple[str, ...]) -> None:
+    """Hash the object's files; keep those whose name and content are not loaded yet."""
+    known = meta_tables.known_file_versions(con, obj.name)
+    if not found and not known and not obj.optional:
+        raise ExtractError(f"{obj.name}: no source file in {folder} "
+                           f"(expected {obj.name}{'/'.join(extensions)} or {obj.name}*<part>)")
+    for path in found:
+        label = discovery.source_label(folder, path)
+        version = file_version(obj.name, path, label)
+        if version.sha256 in known.get(label, ()):
+            item.skipped_unchanged.append(label)
+            continue
+        if label in known:
+            item.changed.append(label)
+        item.reads.append(SourceRead(source=label, read_at=_now(), file=version))
 
 
 def _stage_folder(con, system: str, folder: str, pending: dict[str, _Pending]) -> None:
@@ -97,25 +159,28 @@ def _stage_folder(con, system: str, folder: str, pending: dict[str, _Pending]) -
     extensions = discovery.ERP_EXTENSIONS if system == "erp" else discovery.CRM_EXTENSIONS
     found = discovery.files_by_object(folder, [o.name for o in objects], extensions)
     folder_path = Path(folder)
-    new_files: dict[str, list[tuple[Path, str]]] = {}
-    for obj in objects:
-        done = meta_tables.loaded_sources(con, obj.name)
-        files = [(f, discovery.source_label(folder_path, f)) for f in found[obj.name]]
-        if not files and not done and not obj.optional:
-            raise ExtractError(f"{obj.name}: no source file in {folder_path} "
-                               f"(expected {obj.name}{'/'.join(extensions)} or {obj.name}*<part>)")
-        new_files[obj.name] = [(f, label) for f, label in files if label not in done]
-        for path, label in new_files[obj.name]:  # every header checked before anything is read
-            file_readers.check_file_columns(con, obj, path, label)
+    for obj in objects:  # every file hashed and its header checked before anything is read
+        item = pending[obj.name]
+        try:
+            _find_new_files(con, obj, found[obj.name], folder_path, item, extensions)
+            for read in item.reads:
+                file_readers.check_file_columns(con, obj, read.file.path, read.source)
+        except FileUnreadable as error:
+            item.fail(con, error)
     for obj in objects:
         item = pending[obj.name]
+        if item.error is not None:
+            continue
         offset = merge.next_load_seq_base(con, obj)
-        for path, label in new_files[obj.name]:
-            last_row = 0
-            for staged in file_readers.stage_file(con, obj, path, label):
-                last_row = max(last_row, item.add(con, staged, offset))
-            offset += last_row
-            item.files.append((path, label))
+        try:
+            for read in item.reads:
+                read.read_at = _now()
+                last_row = 0
+                for staged in file_readers.stage_file(con, obj, read.file.path, read.source):
+                    last_row = max(last_row, item.add(con, staged, offset))
+                offset += last_row
+        except FileUnreadable as error:
+            item.fail(con, error)
 
 
 def _stage_database(con, url: str, pending: dict[str, _Pending]) -> None:
@@ -139,41 +204,73 @@ def _stage_database(con, url: str, pending: dict[str, _Pending]) -> None:
             if columns is None:
                 continue
             since = sql_reader.read_since(meta_tables.watermark_of(con, item.obj.name), lookback_hours())
+            read = SourceRead(source=f"table:{item.obj.name}", read_at=_now(), since=since)
             staged, _ = sql_reader.stage_table(con, engine, url, item.obj, columns, since)
             item.add(con, staged, merge.next_load_seq_base(con, item.obj))
+            item.reads.append(read)
     finally:
         engine.dispose()
 
 
+def _read_figures(con, item: _Pending) -> dict[str, tuple[int, int, datetime | None]]:
+    """Per source of the checked table: (rows read, bad rows, greatest valid updated_at)."""
+    if not item.created:
+        return {}
+    newest = ("max(v__updated_at) filter (where _reason is null)" if item.obj.has_updated_at
+              else "cast(null as timestamp)")
+    rows = con.execute(f"select _source, count(*), count(_reason), {newest} from {item.checked} "
+                       f"group by _source").fetchall()
+    return {source: (read, bad, last) for source, read, bad, last in rows}
+
+
+def _write_object(con, item: _Pending, system: str, run_id: str, as_of: date) -> ObjectReport:
+    obj, name = item.obj, item.obj.name
+    meta_tables.seed_history(con, obj)
+    quarantined = changed = loaded = 0
+    if item.error is not None:
+        meta_tables.record_source_error(con, as_of, run_id, name, item.error.source, str(item.error))
+    figures = _read_figures(con, item)
+    reads_table = temp_name(f"reads_{name}")
+    con.execute(f"create temp table {reads_table} (source varchar, version varchar)")
+    versions = {}
+    for read in item.reads:
+        rows, bad, newest = figures.get(read.source, (0, 0, None))
+        versions[read.source] = read.version(rows, newest)
+        con.execute(f"insert into {reads_table} values (?, ?)", [read.source, versions[read.source]])
+    if item.created:
+        quarantined = merge.quarantine_bad_rows(con, obj, item.checked, reads_table, run_id, as_of)
+        changed = merge.merge_into_raw(con, obj, item.checked, run_id, as_of)
+        loaded = sum(rows - bad for rows, bad, _ in figures.values())
+        if obj.has_updated_at:
+            watermark = max((last for _, _, last in figures.values() if last is not None), default=None)
+            meta_tables.record_watermark(con, name, watermark, run_id)
+        con.execute(f"drop table {item.checked}")
+    con.execute(f"drop table {reads_table}")
+    for read in item.reads:
+        rows, bad, _ = figures.get(read.source, (0, 0, None))
+        if read.file is not None:
+            f = read.file
+            meta_tables.record_loaded_file(con, name, read.source, f.size, f.mtime, f.sha256, rows, run_id, as_of)
+        meta_tables.record_source_read(con, as_of, run_id, name, read.source, versions[read.source], rows, bad,
+                                       read.read_at)
+    rows_read = sum(rows for rows, _, _ in figures.values())
+    totals = meta_tables.record_run(con, run_id, name, rows_read, loaded, quarantined, changed,
+                                    item.started_at, _now(), as_of)
+    return ObjectReport(
+        object=name, system=system, rows_read=totals[0], rows_loaded=totals[1],
+        rows_quarantined=totals[2], raw_rows_changed=totals[3],
+        files=meta_tables.files_of_run(con, name, run_id), watermark=meta_tables.watermark_of(con, name),
+        files_skipped_unchanged=item.skipped_unchanged, files_changed=item.changed,
+        source_errors=[str(item.error)] if item.error is not None else [])
+
+
 def _write(con: duckdb.DuckDBPyConnection, system: str, pending: dict[str, _Pending],
-           run_id: str) -> ExtractReport:
-    report = ExtractReport(run_id=run_id)
+           run_id: str, as_of: date) -> ExtractReport:
+    report = ExtractReport(run_id=run_id, as_of=as_of)
     con.execute("begin transaction")
     try:
         for name, item in pending.items():
-            obj = item.obj
-            quarantined = changed = loaded = 0
-            watermark = None
-            if item.created:
-                quarantined = merge.quarantine_bad_rows(con, obj, item.checked, run_id)
-                changed = merge.merge_into_raw(con, obj, item.checked, run_id)
-                loaded = con.execute(f"select count(*) from {item.checked} where _reason is null").fetchone()[0]
-                if obj.has_updated_at:
-                    watermark = con.execute(
-                        f"select max(v__updated_at) from {item.checked} where _reason is null").fetchone()[0]
-                meta_tables.record_watermark(con, name, watermark, run_id)
-                con.execute(f"drop table {item.checked}")
-            for path, label in item.files:
-                stat = path.stat()
-                con.execute("insert into meta.loaded_files values (?, ?, ?, ?, ?, current_timestamp)",
-                            [name, label, stat.st_size,
-                             datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None), run_id])
-            totals = meta_tables.record_run(con, run_id, name, item.rows_read, loaded, quarantined, changed,
-                                            item.started_at, _now())
-            report.objects[name] = ObjectReport(
-                object=name, system=system, rows_read=totals[0], rows_loaded=totals[1],
-                rows_quarantined=totals[2], raw_rows_changed=totals[3],
-                files=meta_tables.files_of_run(con, name, run_id), watermark=meta_tables.watermark_of(con, name))
+            report.objects[name] = _write_object(con, item, system, run_id, as_of)
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -181,31 +278,46 @@ def _write(con: duckdb.DuckDBPyConnection, system: str, pending: dict[str, _Pend
     return report
 
 
-def extract_system(settings: Settings, system: str, run_id: str,
+def _log(report: ExtractReport) -> None:
+    for rep in report.objects.values():
+        log.info("extract %s: read %d, valid %d, quarantined %d, raw changed %d, files %s, "
+                 "changed %s, unchanged (skipped) %d%s",
+                 rep.object, rep.rows_read, rep.rows_loaded, rep.rows_quarantined, rep.raw_rows_changed,
+                 rep.files, rep.files_changed, len(rep.files_skipped_unchanged),
+                 f", NOT LOADED: {rep.source_errors}" if rep.source_errors else "")
+
+
+def extract_system(settings: Settings, system: str, run_id: str, as_of: date,
                    con: duckdb.DuckDBPyConnection | None = None) -> ExtractReport:
-    """Extract one source system ('erp' or 'crm') into the warehouse."""
+    """Extract one source system ('erp' or 'crm') into the warehouse, for as-of date `as_of`."""
     if system not in ("erp", "crm"):
         raise ValueError(f"unknown source system {system!r}: expected 'erp' or 'crm'")
+    if not isinstance(as_of, date) or isinstance(as_of, datetime):
+        raise TypeError(f"as_of must be a date, got {as_of!r}")
     if settings.warehouse_is_postgres:
         raise ExtractError("extraction into a PostgreSQL warehouse is not supported yet "
                            f"(KAM_WAREHOUSE={settings.warehouse})")
     own = con is None
     con = con or connect_when_free(settings)
     try:
-        meta_tables.ensure_tables(con)
-        pending = {o.name: _Pending(o) for o in objects_of(system)}
-        source = settings.orders_source if system == "erp" else settings.crm_source
-        if system == "erp" and is_database_url(source):
-            _stage_database(con, source, pending)
-        else:
-            if is_database_url(source):
-                raise ExtractError(f"the CRM source must be a folder, got {source}")
-            _stage_folder(con, system, source, pending)
-        report = _write(con, system, pending, run_id)
-        for rep in report.objects.values():
-            log.info("extract %s: read %d, valid %d, quarantined %d, raw changed %d, files %s",
-                     rep.object, rep.rows_read, rep.rows_loaded, rep.rows_quarantined,
-                     rep.raw_rows_changed, rep.files)
+        with private_umask():  # the .wal and spill files hold personal data too
+            meta_tables.ensure_tables(con)
+            latest = meta_tables.latest_extracted_as_of(con)
+            if latest is not None and as_of < latest:
+                log.info("extract %s: as-of %s is before the latest extracted as-of %s: backfill, nothing read",
+                         system, as_of, latest)
+                return ExtractReport(run_id=run_id, as_of=as_of, mode=BACKFILL)
+            extracted_at = _now()
+            pending = {o.name: _Pending(o, extracted_at) for o in objects_of(system)}
+            source = settings.orders_source if system == "erp" else settings.crm_source
+            if system == "erp" and is_database_url(source):
+                _stage_database(con, source, pending)
+            else:
+                if is_database_url(source):
+                    raise ExtractError(f"the CRM source must be a folder, got {source}")
+                _stage_folder(con, system, source, pending)
+            report = _write(con, system, pending, run_id, as_of)
+        _log(report)
         return report
     finally:
         if own:

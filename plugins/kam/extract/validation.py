@@ -3,6 +3,8 @@
 Every value is trimmed (spaces, tabs, CR, LF) and an empty value is null. Each
 contract column gets a converted value `v__<column>` and a reason when it breaks
 the contract; the row's `_reason` joins its reasons with '; ' (null = valid).
+The moment of extraction (`extracted_at`, naive UTC) bounds timestamps: a value more
+than a day later is bad, so it can never become a watermark.
 
 Reason wording (the value quoted is the trimmed text):
   missing key                                   a key column is empty
@@ -11,6 +13,9 @@ Reason wording (the value quoted is the trimmed text):
   <col>: unparseable date: '<v>'                YYYY-MM-DD but no such day
   <col>: not a timestamp: '<v>'                 not ISO 8601
   <col>: unparseable timestamp: '<v>'           ISO shape but no such instant
+  <col>: date out of range 1900-01-01..2100-12-31: '<v>'
+                                                a date, or the UTC date of a timestamp, outside the range
+  <col>: timestamp in the future: '<v>'         more than one day after the moment of extraction
   <col>: not a number: '<v>'                    decimal / integer with other than digits, sign, one dot, exponent
   <col>: not an integer: '<v>'                  a number with a fractional part
   <col>: number too large: '<v>'                does not fit the raw column type
@@ -20,6 +25,8 @@ Reason wording (the value quoted is the trimmed text):
   not a JSON object / malformed CSV line: ...   the row could not be parsed at all
 """
 from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
 
 from kam.contract import SQL_TYPES, Column, SourceObject
 from kam.extract.staged import StagedSource, quote_ident, quote_literal
@@ -32,6 +39,8 @@ TIMESTAMP_RE = (r"\d{4}-\d{2}-\d{2}([Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)
                 r"([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?")
 PATTERNS = {"date": DATE_RE, "timestamp": TIMESTAMP_RE, "decimal": NUMBER_RE, "rate": NUMBER_RE,
             "integer": NUMBER_RE}
+EARLIEST_DATE, LATEST_DATE = "1900-01-01", "2100-12-31"
+FUTURE_TOLERANCE = timedelta(days=1)
 TRUE_WORDS = ("true", "1", "yes")
 FALSE_WORDS = ("false", "0", "no")
 
@@ -120,7 +129,12 @@ def _range_violation(col: Column) -> str | None:
     return " or ".join(conds) if conds else None
 
 
-def _column_reason(col: Column, is_key: bool) -> str:
+def _date_range_violation(col: Column) -> str:
+    day = f"cast({_v(col)} as date)"
+    return f"{day} < date '{EARLIEST_DATE}' or {day} > date '{LATEST_DATE}'"
+
+
+def _column_reason(col: Column, is_key: bool, latest_timestamp: str) -> str:
     """SQL giving this column's reason (null when fine)."""
     t, m, v = _t(col), _m(col), _v(col)
     if is_key or col.nullable:
@@ -131,9 +145,14 @@ def _column_reason(col: Column, is_key: bool) -> str:
     if kind == "date":
         whens.append(f"when not {m} then {_reason(col, 'not a date')}")
         whens.append(f"when {v} is null then {_reason(col, 'unparseable date')}")
+        whens.append(f"when {_date_range_violation(col)} then "
+                     f"{_reason(col, f'date out of range {EARLIEST_DATE}..{LATEST_DATE}')}")
     elif kind == "timestamp":
         whens.append(f"when not {m} then {_reason(col, 'not a timestamp')}")
         whens.append(f"when {v} is null then {_reason(col, 'unparseable timestamp')}")
+        whens.append(f"when {_date_range_violation(col)} then "
+                     f"{_reason(col, f'date out of range {EARLIEST_DATE}..{LATEST_DATE}')}")
+        whens.append(f"when {v} > {latest_timestamp} then {_reason(col, 'timestamp in the future')}")
     elif kind in ("decimal", "rate", "integer"):
         whens.append(f"when not {m} then {_reason(col, 'not a number')}")
         if kind == "integer":
@@ -149,8 +168,28 @@ def _column_reason(col: Column, is_key: bool) -> str:
     return "case " + " ".join(whens) + " end"
 
 
-def checked_select(obj: SourceObject, staged: StagedSource, seq_offset: int) -> str:
-    """SELECT producing, per staged row: v__<col> typed values, _source, _row, _load_seq, _reason, _raw."""
+def _key_text(obj: SourceObject) -> str:
+    """The key values joined by '|' as raw stores them (cast to text; the trimmed text where a
+    value does not convert); null when a key value is empty."""
+    key_missing = " or ".join(f"{_t(obj.column(k))} is null" for k in obj.key)
+    parts = ", ".join(f"coalesce(cast({_v(obj.column(k))} as varchar), {_t(obj.column(k))})" for k in obj.key)
+    return f"case when {key_missing} then null else concat_ws('|', {parts}) end"
+
+
+def _utc_naive(moment: datetime | None) -> datetime:
+    if moment is None:
+        return datetime.now(timezone.utc).replace(tzinfo=None)
+    if moment.tzinfo is not None:
+        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment
+
+
+def checked_select(obj: SourceObject, staged: StagedSource, seq_offset: int,
+                   extracted_at: datetime | None = None) -> str:
+    """SELECT producing, per staged row: v__<col> typed values, _source, _row, _load_seq, _reason, _raw,
+    _key_text. `extracted_at` is the moment of extraction (naive = UTC; None = now)."""
+    latest = _utc_naive(extracted_at) + FUTURE_TOLERANCE
+    latest_timestamp = f"timestamp '{latest.isoformat(sep=' ')}'"
     trimmed = ", ".join(
         f"nullif(trim({staged.columns[c.name]}, {WHITESPACE}), '') as {_t(c)}" for c in obj.columns)
     shapes = "".join(f", {_shape(c)} as {_m(c)}" for c in obj.columns if _shape(c))
@@ -159,12 +198,13 @@ def checked_select(obj: SourceObject, staged: StagedSource, seq_offset: int) -> 
     converted = ", ".join(f"{_converted(c)} as {_v(c)}" for c in obj.columns)
     key_missing = " or ".join(f"{_t(obj.column(k))} is null" for k in obj.key)
     reasons = [f"case when {key_missing} then 'missing key' end"]
-    reasons += [_column_reason(c, c.name in obj.key) for c in obj.columns]
+    reasons += [_column_reason(c, c.name in obj.key, latest_timestamp) for c in obj.columns]
     reason = f"coalesce({staged.parse_error}, nullif(concat_ws('; ', {', '.join(reasons)}), ''))"
     values = ", ".join(_v(c) for c in obj.columns)
     return f"""
         select {values}, {quote_literal(staged.source)} as _source, _row, {int(seq_offset)} + _row as _load_seq,
-               _reason, case when _reason is not null then {staged.raw} end as _raw
+               _reason, case when _reason is not null then {staged.raw} end as _raw,
+               case when _reason is not null then {_key_text(obj)} end as _key_text
         from (select *, {reason} as _reason
               from (select *, {converted}
                     from (select *{wide}

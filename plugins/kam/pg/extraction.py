@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import date
 
 from kam.config import Settings
 
@@ -21,12 +22,13 @@ def landing_settings(settings: Settings) -> Settings:
     return replace(settings, warehouse=str(settings.landing))
 
 
-def extract_into_postgres(settings: Settings, system: str, run_id: str):
-    """Extract one source system ('erp' or 'crm') into the landing DB, then sync PostgreSQL."""
+def extract_into_postgres(settings: Settings, system: str, run_id: str, as_of: date):
+    """Extract one source system ('erp' or 'crm') for as-of date `as_of` into the landing DB, then sync
+    PostgreSQL (also on a backfill, which reads nothing: the sync then catches up earlier runs only)."""
     from kam.extract.runner import extract_system  # late: kam.extract imports this module
     from kam.pg.sync import sync_landing
 
-    report = extract_system(landing_settings(settings), system, run_id)
+    report = extract_system(landing_settings(settings), system, run_id, as_of)
     synced = sync_landing(settings)
     log.info("extract %s: synced to PostgreSQL: %s", system, synced.rows)
     return report

@@ -1,7 +1,7 @@
-"""PostgreSQL tables mirroring the landing DuckDB's extraction tables (raw, quarantine, meta).
+"""PostgreSQL tables mirroring the landing DuckDB's extraction tables (raw, raw_history, quarantine, meta).
 
-The landing file is the model: every table of its schemas `raw`, `quarantine`
-and `meta` gets a PostgreSQL table of the same name, columns and types (mapped
+The landing file is the model: every table of its schemas `raw`, `raw_history`,
+`quarantine` and `meta` gets a PostgreSQL table of the same name, columns and types (mapped
 below); a column added in the landing later is added in PostgreSQL too. Each
 `raw.<object>` gets a unique index on the contract key, which the sync's upsert
 (`on conflict`) relies on.
@@ -15,7 +15,7 @@ import duckdb
 
 from kam.contract import OBJECTS
 
-SYNCED_SCHEMAS = ("raw", "quarantine", "meta")
+SYNCED_SCHEMAS = ("raw", "raw_history", "quarantine", "meta")
 
 _SIMPLE_TYPES = {
     "VARCHAR": "varchar", "JSON": "varchar", "BIGINT": "bigint", "INTEGER": "integer",
@@ -58,7 +58,7 @@ def landing_tables(duck: duckdb.DuckDBPyConnection) -> list[LandingTable]:
     """The tables of the synced schemas in the landing DuckDB, with their columns in order."""
     rows = duck.execute(
         "select table_schema, table_name, column_name, data_type from information_schema.columns "
-        "where table_catalog = current_database() and table_schema in ('raw', 'quarantine', 'meta') "
+        f"where table_catalog = current_database() and table_schema in ({', '.join(map(repr, SYNCED_SCHEMAS))}) "
         "order by table_schema, table_name, ordinal_position").fetchall()
     tables: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for schema, table, column, dtype in rows:

@@ -11,10 +11,14 @@ committed (the sync catches up by itself). For those pairs:
 - `raw.<object>`: the rows with `_run_id` among the pairs' runs (what those runs
   inserted or replaced; extraction never deletes a key), upserted by contract
   key (`insert ... on conflict (key) do update`);
+- `raw_history.<object>` (versions are only ever added, per run): the rows with
+  `_run_id` among the pairs' runs deleted, then copied; a PostgreSQL history table
+  still empty gets the landing's whole table (the seed from raw, decision 0009);
 - `meta.watermarks` (one row per object, replaced by a later run): the rows of
   the pairs' objects replaced;
 - other tables with columns `object` and `run_id` (`quarantine.rows`,
-  `meta.loaded_files`, `meta.extract_runs`: rows are only ever added, per run):
+  `meta.loaded_files`, `meta.extract_runs`, `meta.source_reads`, `meta.source_errors`:
+  rows are only ever added, per run):
   the pairs' rows deleted, then copied;
 - other tables with `object` only: the pairs' objects' rows replaced;
 - any other table of those schemas: replaced whole.
@@ -96,6 +100,11 @@ def _sync_raw(duck, cur, table: LandingTable, runs: set[str]) -> int:
     return copied
 
 
+def _pg_table_empty(cur, table: LandingTable) -> bool:
+    cur.execute(f"select not exists (select 1 from {table.qualified})")
+    return cur.fetchone()[0]
+
+
 def _sync_scoped(duck, cur, table: LandingTable, where: str) -> int:
     cur.execute(f"delete from {table.qualified} where {where}")
     quoted = ", ".join(f'"{c}"' for c in table.column_names)
@@ -124,6 +133,13 @@ def sync_tables(duck: duckdb.DuckDBPyConnection, pg_connection) -> SyncReport:
                         runs = {r for r, o in report.pairs if o == table.name}
                         if runs and "_run_id" in names:
                             report.rows[table.qualified] = _sync_raw(duck, cur, table, runs)
+                    elif table.schema == "raw_history":
+                        runs = {r for r, o in report.pairs if o == table.name}
+                        if _pg_table_empty(cur, table):
+                            report.rows[table.qualified] = _sync_scoped(duck, cur, table, "true")
+                        elif runs and "_run_id" in names:
+                            report.rows[table.qualified] = _sync_scoped(duck, cur, table,
+                                                                        f"_run_id in {_in_list(runs)}")
                     elif {"object", "run_id"} <= names and (table.schema, table.name) not in PER_OBJECT_TABLES:
                         report.rows[table.qualified] = _sync_scoped(duck, cur, table, pairs_sql)
                     elif "object" in names:

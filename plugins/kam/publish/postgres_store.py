@@ -14,13 +14,24 @@ from its candidate's, is (re)created `LIKE` the candidate in the same
 transaction. That is the one step that is not MVCC-safe (a reader whose snapshot
 predates the commit sees the recreated table empty); it happens only on the
 first publication and after a model's columns changed.
+
+`publish_backfill` replaces only the run date's rows of
+reporting.customer_segments_history (and writes the run row), in one transaction.
+The run row is committed as `published` directly: BI reads this very transaction's
+result, so there is no `publishing` state on PostgreSQL.
 """
 from __future__ import annotations
 
+from datetime import date
+
 from psycopg2 import sql
 
-from kam.publish.reporting_schema import CANDIDATES, PIPELINE_RUNS_DDL, REPORTING, missing_candidates_message
-from kam.publish.run_record import PIPELINE_RUNS_COLUMNS, RunRecord
+from kam.publish.reporting_schema import (CANDIDATES, HISTORY_TABLE, PIPELINE_RUNS_DDL, REPORTING,
+                                         missing_candidates_message)
+from kam.publish.run_record import PIPELINE_RUNS_COLUMNS, PUBLISHED, PUBLISHING, RunRecord
+
+#: the status a publication commits to the warehouse (BI reads the warehouse itself)
+COMMITTED_STATUS = PUBLISHED
 
 
 def existing_tables(con, schema: str) -> set[str]:
@@ -39,11 +50,25 @@ def table_columns(cur, schema: str, table: str) -> list[tuple[str, str]]:
     return [(name, kind) for name, kind in cur.fetchall()]
 
 
-def require_candidates(con, tables: tuple[str, ...]) -> None:
-    """Fail, naming them, when candidate tables are missing from schema marts."""
-    missing = [t for t in tables if t not in existing_tables(con, CANDIDATES)]
+def require_candidates(con, tables: tuple[str, ...], schema: str = CANDIDATES) -> None:
+    """Fail, naming them, when candidate tables are missing from `schema`."""
+    missing = [t for t in tables if t not in existing_tables(con, schema)]
+    con.rollback()
     if missing:
-        raise RuntimeError(missing_candidates_message(missing))
+        raise RuntimeError(missing_candidates_message(missing, schema))
+
+
+def latest_published_as_of(con) -> date | None:
+    """The greatest as-of date of a published run; None before the first publication."""
+    if "pipeline_runs" not in existing_tables(con, REPORTING):
+        con.rollback()
+        return None
+    with con.cursor() as cur:
+        cur.execute(f"select max(as_of_date) from {REPORTING}.pipeline_runs where status in (%s, %s)",
+                    (PUBLISHED, PUBLISHING))
+        latest = cur.fetchone()[0]
+    con.rollback()
+    return latest
 
 
 def row_counts(con, schema: str, tables: tuple[str, ...]) -> dict[str, int]:
@@ -80,10 +105,10 @@ def ensure_schema(cur, schema: str) -> None:
         cur.execute(sql.SQL("create schema {}").format(sql.Identifier(schema)))
 
 
-def _replace_table(cur, table: str) -> None:
+def _replace_table(cur, table: str, candidates: str) -> None:
     published = sql.Identifier(REPORTING, table)
-    candidate = sql.Identifier(CANDIDATES, table)
-    columns = table_columns(cur, CANDIDATES, table)
+    candidate = sql.Identifier(candidates, table)
+    columns = table_columns(cur, candidates, table)
     if table_columns(cur, REPORTING, table) != columns:
         cur.execute(sql.SQL("drop table if exists {}").format(published))
         cur.execute(sql.SQL("create table {} (like {})").format(published, candidate))
@@ -112,13 +137,42 @@ def _in_transaction(con, work) -> None:
     con.commit()
 
 
-def publish(con, tables: tuple[str, ...], record: RunRecord) -> None:
+def publish(con, tables: tuple[str, ...], record: RunRecord, candidates: str = CANDIDATES) -> None:
     """In one transaction: every reporting table replaced from its candidate, plus the run row."""
     def work(cur):
         for table in tables:
-            _replace_table(cur, table)
+            _replace_table(cur, table, candidates)
         _write_run(cur, record)
     _in_transaction(con, work)
+
+
+def publish_backfill(con, record: RunRecord, candidates: str) -> int:
+    """In one transaction: the history rows of the run's date replaced from the candidates, plus the run row.
+
+    Columns are matched by name (the published table keeps its columns; one the
+    candidate lacks is null). Returns the rows written.
+    """
+    written = []
+
+    def work(cur):
+        published = [name for name, _ in table_columns(cur, REPORTING, HISTORY_TABLE)]
+        if not published:
+            raise RuntimeError(f"publish: a backfill needs {REPORTING}.{HISTORY_TABLE}, which does not exist")
+        offered = {name for name, _ in table_columns(cur, candidates, HISTORY_TABLE)}
+        target = sql.Identifier(REPORTING, HISTORY_TABLE)
+        names = sql.SQL(", ").join(sql.Identifier(c) for c in published)
+        values = sql.SQL(", ").join(sql.Identifier(c) if c in offered else sql.SQL("null") for c in published)
+        cur.execute(sql.SQL("delete from {} where as_of_date = %s").format(target), (record.as_of_date,))
+        cur.execute(sql.SQL("insert into {} ({}) select {} from {} where as_of_date = %s").format(
+            target, names, values, sql.Identifier(candidates, HISTORY_TABLE)), (record.as_of_date,))
+        written.append(cur.rowcount)
+        _write_run(cur, record)
+    _in_transaction(con, work)
+    return written[0]
+
+
+def mark_published(con, record: RunRecord) -> None:
+    """Nothing to do: the run row was committed as `published`."""
 
 
 def record_run(con, record: RunRecord) -> None:

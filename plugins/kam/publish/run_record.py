@@ -19,6 +19,8 @@ PIPELINE_RUNS_COLUMNS = (
     "failed_checks", "warnings", "row_counts", "source_watermarks",
 )
 PUBLISHED = "published"
+#: DuckDB: committed to the warehouse, not yet visible in the BI file (kam.publish.reconcile)
+PUBLISHING = "publishing"
 BLOCKED = "blocked"
 
 

@@ -27,6 +27,10 @@ Why this holds with BI readers (`duckdb.connect(path, read_only=True)`):
 - Not for Windows (a file open by a reader cannot be replaced there) nor network
   file systems without atomic rename.
 
+The run being published is committed in the warehouse with status `publishing`;
+the snapshot holds that row as `published` (`publishing_run_id`), so the BI file
+says published exactly when it holds the run (docs/decisions/0009).
+
 Stale temp files (from a crashed run) are removed first; that is safe because
 only the process holding the warehouse write lock publishes.
 """
@@ -39,6 +43,7 @@ from pathlib import Path
 import duckdb
 
 from kam.publish.duckdb_store import REPORTING, existing_tables
+from kam.publish.run_record import PUBLISHED, PUBLISHING
 
 SNAPSHOT_ALIAS = "kam_reporting_snapshot"
 
@@ -56,7 +61,7 @@ def _remove_stale_temp_files(target: Path) -> None:
         stale.unlink(missing_ok=True)
 
 
-def _copy_reporting_schema(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+def _copy_reporting_schema(con: duckdb.DuckDBPyConnection, tmp: Path, publishing_run_id: str | None) -> None:
     tables = sorted(existing_tables(con, REPORTING))
     literal = str(tmp).replace("'", "''")
     con.execute(f"attach '{literal}' as {SNAPSHOT_ALIAS}")
@@ -67,6 +72,9 @@ def _copy_reporting_schema(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
             for table in tables:
                 con.execute(f"create table {SNAPSHOT_ALIAS}.{REPORTING}.{table} as "
                             f"select * from {REPORTING}.{table}")
+            if publishing_run_id is not None and "pipeline_runs" in tables:
+                con.execute(f"update {SNAPSHOT_ALIAS}.{REPORTING}.pipeline_runs set status = ? "
+                            "where run_id = ? and status = ?", [PUBLISHED, publishing_run_id, PUBLISHING])
         except BaseException:
             con.execute("rollback")
             raise
@@ -76,14 +84,18 @@ def _copy_reporting_schema(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
         con.execute(f"detach {SNAPSHOT_ALIAS}")
 
 
-def write_reporting_snapshot(con: duckdb.DuckDBPyConnection, reporting_db: str | Path) -> Path:
-    """Replace `reporting_db` by a fresh snapshot of the warehouse's reporting schema."""
+def write_reporting_snapshot(con: duckdb.DuckDBPyConnection, reporting_db: str | Path,
+                             publishing_run_id: str | None = None) -> Path:
+    """Replace `reporting_db` by a fresh snapshot of the warehouse's reporting schema.
+
+    `publishing_run_id`: the run whose `publishing` row the snapshot holds as `published`.
+    """
     target = Path(reporting_db).resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
     _remove_stale_temp_files(target)
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
     try:
-        _copy_reporting_schema(con, tmp)
+        _copy_reporting_schema(con, tmp, publishing_run_id)
         wal = Path(f"{tmp}.wal")
         if wal.exists():
             raise RuntimeError(f"publish: snapshot {tmp} still has a write-ahead log {wal} after checkpoint")

@@ -1,16 +1,18 @@
 """Blocking checks of the candidate `marts.customer_segments` (outputs.md, gate item 2).
 
 one_row_per_customer, abc_revenue_iff_revenue, revenue_shares_sum_to_one, class_a_share.
+Each reads `<candidates schema>.customer_segments` (`marts`, or `marts_backfill` for a backfill);
+the customer population is compared with the raw rows as of D (`RawAsOf`).
 """
 from __future__ import annotations
 
 from datetime import date
 
 from kam.quality.access import WarehouseAccess
+from kam.quality.raw_as_of import RawAsOf
 from kam.quality.result import CheckResult
 from kam.quality.thresholds import GateThresholds
 
-SEGMENTS = "marts.customer_segments"
 SAMPLE = 10
 SHARE_SUM_TOLERANCE = 1e-6  # shares are doubles from unrounded amounts
 CLASS_A_TOLERANCE = 1e-9
@@ -20,14 +22,16 @@ def _ids(access: WarehouseAccess, sql: str, params: list | None = None) -> list[
     return [r[0] for r in access.fetchall(sql + f" limit {SAMPLE}", params)]
 
 
-def check_one_row_per_customer(access: WarehouseAccess, as_of: date, t: GateThresholds) -> CheckResult:
+def check_one_row_per_customer(access: WarehouseAccess, as_of: date, t: GateThresholds,
+                               schema: str = "marts", raw: RawAsOf | None = None) -> CheckResult:
     """Customer ids unique and not null; and, when the raw tables are there, exactly the
     customers of metrics.md: every account not deleted plus every customer with an order dated <= D."""
+    segments = f"{schema}.customer_segments"
     rows, distinct_ids, null_ids = access.fetchone(
         f"select count(*), count(distinct customer_id), "
-        f"sum(case when customer_id is null then 1 else 0 end) from {SEGMENTS}")
+        f"sum(case when customer_id is null then 1 else 0 end) from {segments}")
     null_ids = int(null_ids or 0)
-    duplicates = _ids(access, f"select customer_id from {SEGMENTS} where customer_id is not null "
+    duplicates = _ids(access, f"select customer_id from {segments} where customer_id is not null "
                               f"group by customer_id having count(*) > 1 order by customer_id")
     duplicate_rows = rows - null_ids - distinct_ids
     details: dict = {"rows": rows, "distinct_customer_ids": distinct_ids, "null_customer_ids": null_ids,
@@ -38,12 +42,14 @@ def check_one_row_per_customer(access: WarehouseAccess, as_of: date, t: GateThre
     if null_ids:
         problems.append(f"{null_ids} rows without customer_id")
 
-    if access.table_exists("raw", "accounts") and access.table_exists("raw", "orders"):
-        expected = ("select account_id as customer_id from raw.accounts where not coalesce(is_deleted, false) "
-                    "union select customer_id from raw.orders where order_date <= ?")
+    raw = raw or RawAsOf(access, as_of)
+    if raw.exists("accounts") and raw.exists("orders"):
+        expected = (f"select a.account_id as customer_id from {raw.relation('accounts')} a "
+                    f"where not coalesce(a.is_deleted, false) "
+                    f"union select o.customer_id from {raw.relation('orders')} o where o.order_date <= ?")
         missing_sql = (f"from ({expected}) e where not exists "
-                       f"(select 1 from {SEGMENTS} s where s.customer_id = e.customer_id)")
-        extra_sql = (f"from (select distinct customer_id from {SEGMENTS} where customer_id is not null) s "
+                       f"(select 1 from {segments} s where s.customer_id = e.customer_id)")
+        extra_sql = (f"from (select distinct customer_id from {segments} where customer_id is not null) s "
                      f"where not exists (select 1 from ({expected}) e where e.customer_id = s.customer_id)")
         missing = access.fetchone(f"select count(*) {missing_sql}", [as_of])[0]
         extra = access.fetchone(f"select count(*) {extra_sql}", [as_of])[0]
@@ -56,7 +62,8 @@ def check_one_row_per_customer(access: WarehouseAccess, as_of: date, t: GateThre
         if extra:
             problems.append(f"{extra} rows that are no customer (e.g. {', '.join(details['extra_sample'])})")
     else:
-        details["note"] = "raw.accounts / raw.orders not found: completeness against the sources not checked"
+        details["note"] = (f"{raw.label('accounts')} / {raw.label('orders')} not found: "
+                           "completeness against the sources not checked")
 
     observed = duplicate_rows + null_ids + details.get("missing_customers", 0) + details.get("extra_customers", 0)
     if problems:
@@ -68,11 +75,13 @@ def check_one_row_per_customer(access: WarehouseAccess, as_of: date, t: GateThre
                        f"{rows} rows, one per customer", details)
 
 
-def check_abc_revenue_iff_revenue(access: WarehouseAccess, as_of: date, t: GateThresholds) -> CheckResult:
+def check_abc_revenue_iff_revenue(access: WarehouseAccess, as_of: date, t: GateThresholds,
+                                  schema: str = "marts") -> CheckResult:
     """`abc_revenue` is present exactly when `revenue_12m > 0`."""
+    segments = f"{schema}.customer_segments"
     positive = "coalesce(revenue_12m, 0) > 0"
-    missing_sql = f"from {SEGMENTS} where {positive} and abc_revenue is null"
-    spurious_sql = f"from {SEGMENTS} where not ({positive}) and abc_revenue is not null"
+    missing_sql = f"from {segments} where {positive} and abc_revenue is null"
+    spurious_sql = f"from {segments} where not ({positive}) and abc_revenue is not null"
     missing = access.fetchone(f"select count(*) {missing_sql}")[0]
     spurious = access.fetchone(f"select count(*) {spurious_sql}")[0]
     details = {"revenue_without_class": missing, "class_without_revenue": spurious,
@@ -94,9 +103,11 @@ def check_abc_revenue_iff_revenue(access: WarehouseAccess, as_of: date, t: GateT
                        "abc_revenue is set exactly for the customers with revenue_12m > 0", details)
 
 
-def check_revenue_shares_sum_to_one(access: WarehouseAccess, as_of: date, t: GateThresholds) -> CheckResult:
+def check_revenue_shares_sum_to_one(access: WarehouseAccess, as_of: date, t: GateThresholds,
+                                    schema: str = "marts") -> CheckResult:
     """The revenue shares of the ABC population add up to 1."""
-    total, count = access.fetchone(f"select sum(revenue_share), count(revenue_share) from {SEGMENTS}")
+    segments = f"{schema}.customer_segments"
+    total, count = access.fetchone(f"select sum(revenue_share), count(revenue_share) from {segments}")
     details = {"customers_with_share": count, "tolerance": SHARE_SUM_TOLERANCE}
     if not count:
         return CheckResult("revenue_shares_sum_to_one", True, False, 0.0, 1.0,
@@ -113,11 +124,13 @@ def check_revenue_shares_sum_to_one(access: WarehouseAccess, as_of: date, t: Gat
                        f"revenue shares of {count} customers sum to 1", details)
 
 
-def check_class_a_share(access: WarehouseAccess, as_of: date, t: GateThresholds) -> CheckResult:
+def check_class_a_share(access: WarehouseAccess, as_of: date, t: GateThresholds,
+                        schema: str = "marts") -> CheckResult:
     """Class A holds at least `abc_a_share` of the revenue (sum of A customers' revenue_share)."""
+    segments = f"{schema}.customer_segments"
     a_share, a_customers, shared = access.fetchone(
         f"select sum(case when abc_revenue = 'A' then revenue_share else 0 end), "
-        f"sum(case when abc_revenue = 'A' then 1 else 0 end), count(revenue_share) from {SEGMENTS}")
+        f"sum(case when abc_revenue = 'A' then 1 else 0 end), count(revenue_share) from {segments}")
     threshold = t.abc_a_share
     if not shared:
         return CheckResult("class_a_share", True, True, None, threshold,

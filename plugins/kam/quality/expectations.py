@@ -4,8 +4,8 @@ One suite per published table, kept as JSON in `suites/<table>.json` (GX 1.x sui
 `name`, `expectations` of `{type, kwargs, meta}`). An expectation whose `meta.check` names
 a gate check counts toward that check; the others toward `table_expectations`.
 
-The candidates are read from the warehouse schema `marts` into DataFrames (GX's SQL
-datasource on DuckDB silently fails every expectation) and validated in an ephemeral
+The candidates are read from the warehouse schema `marts` (`marts_backfill` for a backfill)
+into DataFrames (GX's SQL datasource on DuckDB silently fails every expectation) and validated in an ephemeral
 context: nothing is written to disk, progress bars and analytics are off.
 """
 from __future__ import annotations
@@ -84,8 +84,9 @@ def _context():
     return gx.get_context(mode="ephemeral", project_config=config)
 
 
-def validate_tables(access: WarehouseAccess, tables: tuple[str, ...] = PUBLISHED_TABLES) -> list[TableValidation]:
-    """Validate each candidate table `marts.<table>` against its suite.
+def validate_tables(access: WarehouseAccess, tables: tuple[str, ...] = PUBLISHED_TABLES,
+                    schema: str = CANDIDATE_SCHEMA) -> list[TableValidation]:
+    """Validate each candidate table `<schema>.<table>` against its suite.
 
     Results whose inputs are unchanged since an earlier call in this process are reused
     (see `expectation_cache`); only the others go through GX.
@@ -93,11 +94,10 @@ def validate_tables(access: WarehouseAccess, tables: tuple[str, ...] = PUBLISHED
     source = None
     results = []
     for table in tables:
-        if not access.table_exists(CANDIDATE_SCHEMA, table):
-            results.append(TableValidation(table, False, None, [],
-                                           f"table {CANDIDATE_SCHEMA}.{table} does not exist"))
+        if not access.table_exists(schema, table):
+            results.append(TableValidation(table, False, None, [], f"table {schema}.{table} does not exist"))
             continue
-        frame = access.frame(f"select * from {CANDIDATE_SCHEMA}.{table}")
+        frame = access.frame(f"select * from {schema}.{table}")
         configs = load_suite_config(table).get("expectations") or []
         hasher = expectation_cache.FrameHasher(frame)
         keys = [expectation_cache.key(table, c, hasher) for c in configs]

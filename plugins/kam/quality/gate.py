@@ -1,23 +1,30 @@
-"""`run_gate`: every check of the data-quality gate (outputs.md) on this run's candidates.
+"""`run_gate`: every check of the data-quality gate (outputs.md v1.1) on a run's candidates.
 
-Blocking checks, in order: dbt_tests, one_row_per_customer, abc_revenue_iff_revenue,
-revenue_shares_sum_to_one, class_a_share, quarantine_share, row_count_change, freshness,
-table_expectations (the Great Expectations suites not tied to one of the former).
-Warnings (never block): orders_unknown_customer, orders_without_rate, margin_coverage_low.
+Blocking checks, in order: source_files_readable (first: a file extraction could not read
+means its object was not loaded), dbt_tests, one_row_per_customer, abc_revenue_iff_revenue,
+revenue_shares_sum_to_one, class_a_share, quarantine_share (judged per as-of date D),
+row_count_change, freshness, table_expectations (the Great Expectations suites not tied to
+one of the former). Warnings (never block): orders_unknown_customer, orders_without_rate,
+order_lines_without_order, margin_coverage_low.
 
 A check that cannot be evaluated (a table missing, a query failing) fails, with the
-error as its message: a blocking check fails closed.
+error as its message: a blocking check fails closed. When source files could not be read,
+every other failed check is marked as a possible consequence of that.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timezone
 
-from kam.quality import checks_extraction, checks_history, checks_segments, checks_warnings
+from kam.quality import (checks_freshness, checks_history, checks_quarantine, checks_segments,
+                         checks_source_errors, checks_warnings)
 from kam.quality.access import access_for
 from kam.quality.expectations import describe, validate_tables
-from kam.quality.result import CheckResult, GateResult, TableValidation
+from kam.quality.raw_as_of import RawAsOf
+from kam.quality.result import SOURCE_CHECK, CheckResult, GateResult, TableValidation
 from kam.quality.thresholds import load_thresholds
+
+CANDIDATE_SCHEMAS = ("marts", "marts_backfill")
 
 
 def check_dbt_tests(dbt_failures: list[str]) -> CheckResult:
@@ -81,44 +88,72 @@ def _table_expectations(tables: list[TableValidation]) -> CheckResult:
 
 
 def run_gate(con, *, run_id: str, as_of: date, dbt_failures: list[str], settings=None,
-             gate_vars: dict | None = None) -> GateResult:
-    """Run every check on the candidates in `marts` of the warehouse connection `con`.
+             gate_vars: dict | None = None, candidates_schema: str = "marts",
+             run_started_at: datetime | None = None) -> GateResult:
+    """Run every check on the candidates in `candidates_schema` of the warehouse connection `con`.
 
     `dbt_failures`: names of the dbt tests (or models) that failed in this run's build.
     `settings` is accepted for the callers' symmetry (the report is written by
-    `write_report(result, settings.report_dir)`). `gate_vars` override the dbt vars.
+    `write_report(result, settings.report_dir)`). `gate_vars`: the run's vars, overriding
+    every threshold (the dbt vars and `margin_coverage_min`). `candidates_schema`: `marts`,
+    or `marts_backfill` for a backfill (then the raw rows are read as of D from
+    `raw_history`). `run_started_at`: the run's start (freshness ignores `updated_at` later
+    than it + 1 day); default the run's earliest `meta.extract_runs.started_at`, else now.
     """
     if isinstance(as_of, str):
         as_of = date.fromisoformat(as_of)
+    if candidates_schema not in CANDIDATE_SCHEMAS:
+        raise ValueError(f"candidates_schema must be one of {', '.join(CANDIDATE_SCHEMAS)}, got {candidates_schema!r}")
     thresholds = load_thresholds(gate_vars)
-    margin_min = float((gate_vars or {}).get("margin_coverage_min", checks_warnings.MARGIN_COVERAGE_MIN))
     access = access_for(con)
+    schema = candidates_schema
+    raw = RawAsOf(access, as_of, backfill=schema != "marts")
 
     try:
-        tables = validate_tables(access)
+        tables = validate_tables(access, schema=schema)
     except Exception as exc:
         tables = [TableValidation("(all tables)", False, None, [], f"validation failed: {type(exc).__name__}: {exc}")]
 
+    def started() -> datetime:
+        return run_started_at or checks_freshness.run_started_at(access, run_id)
+
     blocking: list[tuple[str, Callable[[], CheckResult]]] = [
+        (SOURCE_CHECK, lambda: checks_source_errors.check_source_files_readable(access, as_of, thresholds)),
         ("dbt_tests", lambda: check_dbt_tests(dbt_failures)),
-        ("one_row_per_customer", lambda: checks_segments.check_one_row_per_customer(access, as_of, thresholds)),
-        ("abc_revenue_iff_revenue", lambda: checks_segments.check_abc_revenue_iff_revenue(access, as_of, thresholds)),
+        ("one_row_per_customer",
+         lambda: checks_segments.check_one_row_per_customer(access, as_of, thresholds, schema, raw)),
+        ("abc_revenue_iff_revenue",
+         lambda: checks_segments.check_abc_revenue_iff_revenue(access, as_of, thresholds, schema)),
         ("revenue_shares_sum_to_one",
-         lambda: checks_segments.check_revenue_shares_sum_to_one(access, as_of, thresholds)),
-        ("class_a_share", lambda: checks_segments.check_class_a_share(access, as_of, thresholds)),
-        ("quarantine_share", lambda: checks_extraction.check_quarantine_share(access, run_id, thresholds)),
-        ("row_count_change", lambda: checks_history.check_row_count_change(access, thresholds)),
-        ("freshness", lambda: checks_extraction.check_freshness(access, as_of, thresholds)),
+         lambda: checks_segments.check_revenue_shares_sum_to_one(access, as_of, thresholds, schema)),
+        ("class_a_share", lambda: checks_segments.check_class_a_share(access, as_of, thresholds, schema)),
+        ("quarantine_share", lambda: checks_quarantine.check_quarantine_share(access, as_of, thresholds)),
+        ("row_count_change", lambda: checks_history.check_row_count_change(access, as_of, thresholds, schema)),
+        ("freshness", lambda: checks_freshness.check_freshness(access, as_of, thresholds, raw, started())),
     ]
     warnings: list[tuple[str, Callable[[], CheckResult]]] = [
-        ("orders_unknown_customer", lambda: checks_warnings.check_orders_unknown_customer(access, as_of, thresholds)),
-        ("orders_without_rate", lambda: checks_warnings.check_orders_without_rate(access, as_of, thresholds)),
+        ("orders_unknown_customer",
+         lambda: checks_warnings.check_orders_unknown_customer(access, as_of, thresholds, raw)),
+        ("orders_without_rate", lambda: checks_warnings.check_orders_without_rate(access, as_of, thresholds, raw)),
+        ("order_lines_without_order",
+         lambda: checks_warnings.check_order_lines_without_order(access, as_of, thresholds, raw)),
         ("margin_coverage_low",
-         lambda: checks_warnings.check_margin_coverage_low(access, as_of, thresholds, margin_min)),
+         lambda: checks_warnings.check_margin_coverage_low(access, as_of, thresholds, schema)),
     ]
     checks = [_fold_expectations(_guarded(name, True, run), tables) for name, run in blocking]
     checks.append(_table_expectations(tables))
     checks += [_guarded(name, False, run) for name, run in warnings]
+    _mark_consequences(checks)
     return GateResult(run_id=run_id, as_of=as_of, checks=checks, tables=tables,
-                      thresholds={**thresholds.as_dict(), "margin_coverage_min": margin_min},
+                      thresholds=thresholds.as_dict(),
                       created_at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+
+
+def _mark_consequences(checks: list[CheckResult]) -> None:
+    """With unreadable source files, every other failed check may follow from them."""
+    source = next(c for c in checks if c.name == SOURCE_CHECK)
+    if source.passed or not source.details.get("errors"):
+        return
+    for check in checks:
+        if check is not source and not check.passed:
+            check.consequence_of = SOURCE_CHECK

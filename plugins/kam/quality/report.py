@@ -9,7 +9,8 @@ from html import escape
 from pathlib import Path
 
 from kam.quality.expectations import describe
-from kam.quality.result import CheckResult, GateResult, jsonable
+from kam.quality.result import SOURCE_CHECK, CheckResult, GateResult, jsonable
+from kam.quality.thresholds import override_hint
 
 STYLE = """
 body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem;color:#222;max-width:1200px}
@@ -90,13 +91,36 @@ def _tables_section(result: GateResult) -> str:
     return "".join(parts) or "<p>No tables validated.</p>"
 
 
+def _failed_item(c: CheckResult) -> str:
+    return (f"<li><code>{escape(c.name)}</code>: {escape(c.message)}"
+            f"<br><em>What to do:</em> {escape(c.action or '-')}</li>")
+
+
+def _failed_section(failed: list[CheckResult]) -> str:
+    """The failed checks; an unreadable source file first, the checks that may follow from it after."""
+    if not failed:
+        return ""
+    sources = [c for c in failed if c.name == SOURCE_CHECK]
+    others = [c for c in failed if c.name != SOURCE_CHECK]
+    if not sources:
+        return f"<h2>Failed checks</h2><ul>{''.join(_failed_item(c) for c in others)}</ul>"
+    errors = "".join(f"<li><code>{escape(str(e.get('object')))}</code> file <code>{escape(str(e.get('source')))}"
+                     f"</code>: {escape(str(e.get('error')))}</li>" for e in sources[0].details.get("errors") or [])
+    html = (f"<h2>Extraction errors: source files that cannot be read</h2>"
+            f'<p class="verdict failed">{escape(sources[0].message)}</p><ul>{errors}</ul>'
+            f"<p><em>What to do:</em> {escape(sources[0].action)}</p>")
+    if others:
+        html += (f"<h2>Failed checks</h2><p>The checks below may fail because of it (the object of an "
+                 f"unreadable file was not loaded); fix the file first.</p>"
+                 f"<ul>{''.join(_failed_item(c) for c in others)}</ul>")
+    return html
+
+
 def render_html(result: GateResult) -> str:
     verdict = "passed" if result.passed else "failed"
     title = (f"Data-quality gate {'passed' if result.passed else 'BLOCKED'}: as-of {result.as_of}, "
              f"run {result.run_id}")
     failed = result.failed_checks
-    todo = "".join(f"<li><code>{escape(c.name)}</code>: {escape(c.message)}"
-                   f"<br><em>What to do:</em> {escape(c.action or '-')}</li>" for c in failed)
     warnings = "".join(f"<li><code>{escape(c.name)}</code>: {escape(c.message)}</li>" for c in result.warnings)
     thresholds = "".join(f"<tr><td><code>{escape(k)}</code></td><td>{escape(_fmt(v))}</td></tr>"
                          for k, v in result.thresholds.items())
@@ -107,7 +131,7 @@ def render_html(result: GateResult) -> str:
 <p class="verdict {verdict}">{escape(result.summary().splitlines()[0])}</p>
 <p>Created {escape(result.created_at)}. Publication happens only when every blocking check passes;
 warnings are recorded with the run and never block.</p>
-{f'<h2>Failed checks</h2><ul>{todo}</ul>' if failed else ''}
+{_failed_section(failed)}
 {f'<h2>Warnings</h2><ul>{warnings}</ul>' if warnings else ''}
 <h2>Checks</h2>
 <table><tr><th>check</th><th>kind</th><th>status</th><th>observed</th><th>threshold</th><th>result</th></tr>
@@ -118,5 +142,7 @@ warnings are recorded with the run and never block.</p>
 {_tables_section(result)}
 <h2>Thresholds</h2>
 <table><tr><th>var</th><th>value</th></tr>{thresholds}</table>
+<p>To override a threshold for one run, pass it in the run's <code>vars</code>, e.g.
+<code>{escape(override_hint(result.as_of, "max_row_change", 0.4))}</code>.</p>
 </body></html>
 """

@@ -8,6 +8,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+SOURCE_CHECK = "source_files_readable"  # the first check: a file extraction could not read
+
 
 @dataclass
 class CheckResult:
@@ -16,7 +18,9 @@ class CheckResult:
     `observed` and `threshold` are what was measured and what it was compared
     with (numbers, or a short text); `message` says it in a sentence; `action`
     says what to do when the check did not pass; `details` holds the evidence
-    (per object, sample ids, Great Expectations results).
+    (per object, sample ids, Great Expectations results). `consequence_of` names
+    the failed check this failure may follow from (an unreadable source file: its
+    object was not loaded, so the derived checks may fail because of it).
     """
 
     name: str
@@ -27,6 +31,7 @@ class CheckResult:
     message: str = ""
     details: dict = field(default_factory=dict)
     action: str = ""
+    consequence_of: str | None = None
 
     @property
     def status(self) -> str:
@@ -36,8 +41,13 @@ class CheckResult:
 
     def brief(self) -> dict:
         """Name and numbers, for `pipeline_runs.failed_checks` / `warnings` and alerts."""
-        return {"name": self.name, "observed": self.observed, "threshold": self.threshold,
-                "message": self.message}
+        brief = {"name": self.name, "observed": self.observed, "threshold": self.threshold,
+                 "message": self.message}
+        if self.consequence_of:
+            brief["consequence_of"] = self.consequence_of
+        if self.name == SOURCE_CHECK and self.details.get("errors"):
+            brief["errors"] = [{k: e.get(k) for k in ("object", "source", "error")} for e in self.details["errors"]]
+        return brief
 
     def line(self) -> str:
         """One readable line: name, status, message, numbers, what to do."""
@@ -99,7 +109,12 @@ class GateResult:
         head = (f"data-quality gate {verdict} for as-of {self.as_of} (run {self.run_id}): "
                 f"{len(self.checks)} checks, {len(self.failed_checks)} failed, {len(self.warnings)} warnings")
         lines = [head]
-        lines += [f"  FAILED {c.line()}" for c in self.failed_checks]
+        failed = self.failed_checks
+        sources = [c for c in failed if c.name == SOURCE_CHECK]
+        lines += [f"  FAILED {c.line()}" for c in sources]
+        if sources and len(failed) > 1:
+            lines.append(f"  the checks below may fail because of {SOURCE_CHECK}:")
+        lines += [f"  FAILED {c.line()}" for c in failed if c.name != SOURCE_CHECK]
         lines += [f"  warning {c.line()}" for c in self.warnings]
         return "\n".join(lines)
 

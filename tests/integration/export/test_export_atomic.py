@@ -9,7 +9,7 @@ from tests.integration.publish.reporting_reads import folder_fingerprint
 
 
 def _fail_in_the_workbook(monkeypatch):
-    def broken(path, tables):
+    def broken(path, tables, **_):
         path.write_bytes(b"PK half a workbook")
         raise OSError("disk full")
     monkeypatch.setattr(exporter, "write_workbook", broken)

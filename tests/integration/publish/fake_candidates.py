@@ -1,5 +1,6 @@
 """A fake candidate warehouse: small tables of the marts' shape, distinct per night.
 
+Built in schema `marts` (a nightly build) or `marts_backfill` (a backfill build).
 Night k (k >= 1) is as-of BASE_DATE + k days and has its own row counts
 (`expected_counts(k)`), so a reader can tell from counts alone whether all tables
 come from the same night. The marts also carry contacts' personal data that must
@@ -115,8 +116,8 @@ def settings_under(home: Path):
                    report_dir=home / "reports")
 
 
-def build_candidates(warehouse: str | Path, night: int, extra: int = 0) -> date:
-    """(Re)create schema marts as the candidates of `night` (`extra` varies a rerun); returns D."""
+def build_candidates(warehouse: str | Path, night: int, extra: int = 0, schema: str = "marts") -> date:
+    """(Re)create `schema` (marts, or marts_backfill) as the candidates of `night` (`extra` varies a rerun); returns D."""
     d = as_of_of(night)
     n = customers_of(night, extra)
     lit = f"date '{d.isoformat()}'"
@@ -124,14 +125,14 @@ def build_candidates(warehouse: str | Path, night: int, extra: int = 0) -> date:
                                  for name, expr in SEGMENT_COLUMNS.items())
     con = duckdb.connect(str(warehouse))
     try:
-        for schema in ("marts", "reporting", "staging", "meta"):
-            con.execute(f"create schema if not exists {schema}")
+        for name in (schema, "reporting", "staging", "meta"):
+            con.execute(f"create schema if not exists {name}")
         con.execute(f"""create or replace table staging.stg_crm__contacts as
             select 'K1' as contact_id, 'C0002' as account_id, '{CONTACT_NAME}' as full_name,
                    '{CONTACT_EMAIL}' as email, '{CONTACT_PHONE}' as phone, true as is_decision_maker""")
         con.execute("create or replace table meta.watermarks (object varchar, watermark timestamp, run_id varchar)")
         con.execute(f"insert into meta.watermarks values ('orders', {lit} + interval 20 hour, 'r{night}')")
-        con.execute(f"""create or replace table marts.customer_segments as
+        con.execute(f"""create or replace table {schema}.customer_segments as
             select {select_segments}, '{CONTACT_EMAIL}' as contact_email
             from range(1, {n + 1}) as t(i)""")
         columns = ", ".join(SEGMENT_COLUMNS)
@@ -139,41 +140,41 @@ def build_candidates(warehouse: str | Path, night: int, extra: int = 0) -> date:
                                 "and table_name = 'customer_segments_history'").fetchone()[0]
         history = (f"select {columns} from reporting.customer_segments_history where as_of_date <> {lit} union all "
                    if published else "")
-        con.execute(f"create or replace table marts.customer_segments_history as "
-                    f"{history} select {columns} from marts.customer_segments")
-        con.execute("""create or replace table marts.abc_xyz_matrix as
+        con.execute(f"create or replace table {schema}.customer_segments_history as "
+                    f"{history} select {columns} from {schema}.customer_segments")
+        con.execute(f"""create or replace table {schema}.abc_xyz_matrix as
             select abc_xyz, cast(row_number() over (order by abc_xyz) as integer) as customers,
                    cast(100.10 * row_number() over (order by abc_xyz) as decimal(18,2)) as revenue_12m,
                    cast(0.1 as double precision) as revenue_share,
                    case when abc_xyz = 'unclassified' then null else 'Strategy ' || abc_xyz end as strategy
             from (values ('AX'), ('AY'), ('AZ'), ('BX'), ('BY'), ('BZ'), ('CX'), ('CY'), ('CZ'),
                          ('unclassified')) as v(abc_xyz)""")
-        con.execute(f"""create or replace table marts.key_accounts as
+        con.execute(f"""create or replace table {schema}.key_accounts as
             select customer_id, customer_name, account_manager, key_account_type, key_account_review,
                    key_account_score, cast(0.5 as double precision) as potential,
                    cast(0.25 as double precision) as relationship, cast(1 / 3 as double precision) as attractiveness,
                    cast(0.5 as double precision) as satisfaction, as_of_date,
                    '{CONTACT_NAME}' as decision_maker_name, '{CONTACT_PHONE}' as decision_maker_phone
-            from marts.customer_segments where is_key_account""")
-        con.execute("""create or replace table marts.key_account_dossier as
+            from {schema}.customer_segments where is_key_account""")
+        con.execute(f"""create or replace table {schema}.key_account_dossier as
             select customer_id, customer_name, first_order_date, last_order_date,
                    revenue_12m, cast(2 as integer) as decision_makers
-            from marts.customer_segments where is_key_account""")
-        con.execute(f"""create or replace table marts.win_back_list as
+            from {schema}.customer_segments where is_key_account""")
+        con.execute(f"""create or replace table {schema}.win_back_list as
             select customer_id, customer_name, account_manager, lapse_status, last_order_date,
                    days_since_last_order, cast((i % 4) * 100 as decimal(18,2)) as value_at_stake,
                    case when i % 4 = 0 then null else 'A' end as winback_priority,
                    i % 2 = 0 as was_key_account, cast(i % 3 as integer) as failures_before_loss,
                    top_failure_area_90d as top_failure_area_before_loss, as_of_date
-            from (select *, cast(substr(customer_id, 2) as integer) as i from marts.customer_segments)
+            from (select *, cast(substr(customer_id, 2) as integer) as i from {schema}.customer_segments)
             where lapse_status = 'lapsed'""")
-        con.execute(f"""create or replace table marts.failure_dynamics_monthly as
+        con.execute(f"""create or replace table {schema}.failure_dynamics_monthly as
             select customer_id, cast(date_trunc('month', {lit}) as date) as month_start, category as failure_category,
                    'delivery' as failure_area, cast(1 as integer) as failure_count,
                    cast(2 as integer) as orders_count, cast(1 as integer) as failure_count_3m
-            from marts.customer_segments
+            from {schema}.customer_segments
             cross join (values ('late_delivery'), ('incomplete_delivery')) as c(category)""")
-        con.execute(f"""create or replace table marts.kam_workload as
+        con.execute(f"""create or replace table {schema}.kam_workload as
             select case when i = 0 then 'unassigned' else 'Manager ' || i end as account_manager,
                    cast(i + 1 as integer) as customers, cast(i as integer) as key_accounts,
                    cast(1234.5 * i as decimal(18,2)) as key_account_revenue_12m,
@@ -181,7 +182,7 @@ def build_candidates(warehouse: str | Path, night: int, extra: int = 0) -> date:
                    cast(0 as integer) as downgrade_candidates, cast(1 as integer) as upgrade_candidates,
                    cast(0 as integer) as lost_key_accounts, i > 9 as is_overloaded
             from range(0, {2 + night + extra}) as t(i)""")
-        con.execute(f"""create or replace table marts.segment_changes as
+        con.execute(f"""create or replace table {schema}.segment_changes as
             select printf('C%04d', i) as customer_id, 'lapse_status' as attribute,
                    'active' as previous_value, 'lapsed' as current_value,
                    cast({lit} - 1 as date) as previous_as_of_date, {lit} as as_of_date

@@ -5,20 +5,31 @@ As-of 2026-10-15, run `run_test`. Customers: C01..C06 with revenue 600, 250, 80,
 account that never ordered, C08 a lapsed-and-lost customer whose last order (2025-06-01)
 is before the window. Not customers: C99 (deleted account, no orders) and C77 (an order
 dated after D, no account). Orders: one per customer, newest updated_at 2026-10-15
-20:00 (4 h before the end of D); C06 ordered in USD with a rate. Extraction of this
-run: 1000 orders read, 5 quarantined (0.5 %); 50 quarantined rows of an older run.
-Last publication: 8 customer_segments rows (a later blocked run claims 100).
+20:00 (4 h before the end of D); C06 ordered in USD with a rate. One order line per
+revenue order. The run started 2026-10-16 02:00 UTC.
+
+Reads of D (meta.source_reads, as extraction records them, decision 0009): the orders
+file `erp/orders/orders.csv` version `v1` with 1000 rows, 5 of them bad (quarantine.rows
+of D, keys BAD0..BAD4, load_seq 1..5), the accounts file with 9 rows, the fx_rates table
+with 2 rows. Of D-1 (2026-10-14): the orders file version `v0`, 100 rows, 50 bad (they
+never count for D). No source errors. `raw_history.<object>` holds the raw rows as of
+1900-01-01 (the seed). Last publication: as-of 2026-10-13 with 8 customer_segments rows
+(a later blocked run of 2026-10-14 claims 100).
 """
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
 
 AS_OF = date(2026, 10, 15)
 RUN_ID = "run_test"
+RUN_STARTED_AT = datetime(2026, 10, 16, 2, 0)
+ORDERS_FILE = "erp/orders/orders.csv"
+READ_AT = datetime(2026, 10, 16, 2, 1)
+HISTORY_OBJECTS = ("accounts", "orders", "order_lines", "fx_rates")
 
 SEGMENT_DDL = """
 customer_id varchar, customer_name varchar, account_manager varchar, industry varchar, region varchar,
@@ -93,9 +104,10 @@ def build(path: Path) -> duckdb.DuckDBPyConnection:
     """Create the fake warehouse at `path` and return an open connection to it."""
     con = duckdb.connect(str(path))
     con.execute("set TimeZone = 'UTC'")
-    for schema in ("raw", "quarantine", "meta", "marts", "reporting"):
+    for schema in ("raw", "raw_history", "quarantine", "meta", "marts", "reporting"):
         con.execute(f"create schema {schema}")
     _raw(con)
+    _history(con)
     _extraction(con)
     _marts(con)
     _reporting(con)
@@ -103,9 +115,11 @@ def build(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _raw(con) -> None:
-    con.execute("create table raw.accounts (account_id varchar, name varchar, is_deleted boolean)")
+    con.execute("create table raw.accounts (account_id varchar, name varchar, is_deleted boolean, "
+                "updated_at timestamp)")
     accounts = [(f"C0{i}", f"Customer C0{i}", None if i % 2 else False) for i in range(1, 9)]
-    con.executemany("insert into raw.accounts values (?, ?, ?)", accounts + [("C99", "Gone", True)])
+    con.executemany("insert into raw.accounts values (?, ?, ?, '2026-01-01 00:00:00')",
+                    accounts + [("C99", "Gone", True)])
     con.execute("create table raw.orders (order_id varchar, customer_id varchar, order_date date, "
                 "status varchar, currency varchar, updated_at timestamp)")
     orders = [(f"SO{i}", c, "2026-09-01", "delivered", "USD" if c == "C06" else "EUR", "2026-09-02 08:00:00")
@@ -116,23 +130,73 @@ def _raw(con) -> None:
     con.executemany("insert into raw.orders values (?, ?, ?, ?, ?, ?)", orders)
     con.execute("create table raw.fx_rates (currency varchar, rate_date date, rate_to_reporting decimal(18,10))")
     con.execute("insert into raw.fx_rates values ('USD', '2026-01-01', 0.9), ('GBP', '2027-01-01', 1.1)")
+    con.execute("create table raw.order_lines (order_id varchar, line_number bigint, quantity decimal(18,6), "
+                "updated_at timestamp)")
+    con.execute("insert into raw.order_lines select order_id, 1, 1, updated_at from raw.orders "
+                "where customer_id between 'C01' and 'C06'")
+
+
+def _history(con) -> None:
+    """raw_history.<object>: the raw rows, seeded as of 1900-01-01, load_seq from 1001 on."""
+    for obj in HISTORY_OBJECTS:
+        con.execute(f"create table raw_history.{obj} as select *, 1000 + row_number() over () as _load_seq, "
+                    f"date '1900-01-01' as _as_of_date from raw.{obj}")
+
+
+def add_history(con, obj: str, values: dict, load_seq: int, as_of_date: str) -> None:
+    """Append one version of a row to raw_history.<obj> (columns not given are null)."""
+    values = {**values, "_load_seq": load_seq, "_as_of_date": as_of_date}
+    columns = ", ".join(values)
+    con.execute(f"insert into raw_history.{obj} ({columns}) values ({', '.join('?' for _ in values)})",
+                list(values.values()))
 
 
 def _extraction(con) -> None:
     con.execute("create table quarantine.rows (object varchar, reason varchar, source varchar, "
-                "row_number bigint, raw varchar, run_id varchar, quarantined_at timestamp)")
+                "row_number bigint, raw varchar, run_id varchar, quarantined_at timestamp, "
+                "as_of_date date, version varchar, key_text varchar, load_seq bigint)")
     con.execute("create table meta.extract_runs (run_id varchar, object varchar, rows_read bigint, "
-                "rows_loaded bigint, rows_quarantined bigint, started_at timestamp, finished_at timestamp)")
-    con.executemany("insert into meta.extract_runs values (?, ?, ?, ?, ?, now(), now())", [
-        (RUN_ID, "orders", 1000, 995, 5), (RUN_ID, "accounts", 9, 9, 0), (RUN_ID, "fx_rates", 0, 0, 0),
-        ("old_run", "orders", 100, 50, 50)])
+                "rows_loaded bigint, rows_quarantined bigint, raw_rows_changed bigint, as_of_date date, "
+                "started_at timestamp, finished_at timestamp)")
+    con.executemany("insert into meta.extract_runs values (?, ?, ?, ?, ?, 0, ?, ?, ?)", [
+        (RUN_ID, "orders", 1000, 995, 5, AS_OF, RUN_STARTED_AT, RUN_STARTED_AT),
+        (RUN_ID, "accounts", 9, 9, 0, AS_OF, RUN_STARTED_AT, RUN_STARTED_AT),
+        ("old_run", "orders", 100, 50, 50, "2026-10-14", "2026-10-15 02:00:00", "2026-10-15 02:00:00")])
+    con.execute("create table meta.source_reads (as_of_date date, run_id varchar, object varchar, "
+                "source varchar, version varchar, rows_read bigint, rows_bad bigint, read_at timestamp)")
+    con.execute("create table meta.source_errors (as_of_date date, run_id varchar, object varchar, "
+                "source varchar, error varchar, recorded_at timestamp)")
+    add_read(con, "orders", ORDERS_FILE, "v1", 1000, 5)
+    add_read(con, "accounts", "crm/accounts.csv", "a1", 9, 0)
+    add_read(con, "fx_rates", "table:erp.fx_rates", "table:all:2:null", 2, 0)
+    add_read(con, "orders", ORDERS_FILE, "v0", 100, 50, run_id="old_run", as_of="2026-10-14",
+             read_at="2026-10-15 02:01:00")
     add_quarantine(con, "orders", 5)
-    add_quarantine(con, "orders", 50, run_id="old_run")
+    add_quarantine(con, "orders", 50, run_id="old_run", as_of="2026-10-14", version="v0")
 
 
-def add_quarantine(con, obj: str, n: int, run_id: str = RUN_ID) -> None:
-    con.execute("insert into quarantine.rows select ?, 'order_date: not a date', 'erp/orders.csv', "
-                "i + 1, '{}', ?, now() from range(?) t(i)", [obj, run_id, n])
+def add_read(con, obj: str, source: str, version: str, rows_read: int, rows_bad: int, run_id: str = RUN_ID,
+             as_of=AS_OF, read_at=READ_AT) -> None:
+    """One row of meta.source_reads: a file version (or table) read by a run of `as_of`."""
+    con.execute("insert into meta.source_reads values (?, ?, ?, ?, ?, ?, ?, ?)",
+                [as_of, run_id, obj, source, version, rows_read, rows_bad, read_at])
+
+
+def add_source_error(con, obj: str, source: str, error: str, recorded_at="2026-10-16 02:02:00",
+                     as_of=AS_OF, run_id: str = RUN_ID) -> None:
+    con.execute("insert into meta.source_errors values (?, ?, ?, ?, ?, ?)",
+                [as_of, run_id, obj, source, error, recorded_at])
+
+
+def add_quarantine(con, obj: str, n: int, run_id: str = RUN_ID, as_of=AS_OF, version: str = "v1",
+                   source: str = ORDERS_FILE) -> None:
+    """`n` more bad rows of `source` version `version`: keys BAD<k>, load_seq k + 1, numbered on
+    from the rows of that version already there (the first five of D are BAD0..BAD4)."""
+    first = con.execute("select count(*) from quarantine.rows where object = ? and source = ? and version = ?",
+                        [obj, source, version]).fetchone()[0]
+    con.execute("insert into quarantine.rows select ?, 'order_date: not a date', ?, i + 2, '{}', ?, now(), "
+                "?, ?, 'BAD' || i, i + 1 from range(?, ?) t(i)", [obj, source, run_id, as_of, version,
+                                                                 first, first + n])
 
 
 def _marts(con) -> None:

@@ -31,8 +31,9 @@ def test_example_candidates_pass_the_gate(example_copy, tmp_path):
     assert result.check("one_row_per_customer").details["rows"] == 82
     assert result.check("row_count_change").observed is None  # nothing published yet
     objects = result.check("quarantine_share").details["objects"]
-    assert {o: v["rows_quarantined"] for o, v in objects.items() if v["rows_quarantined"]} == {
+    assert {o: v["open"] for o, v in objects.items() if v["open"]} == {
         "orders": 4, "order_lines": 4, "activities": 1}
+    assert result.check("source_files_readable").passed
     # the example's oracle_info.json: customers without account, orders without rate; and the
     # same counts as dbt's int_orders flags
     unknown = result.check("orders_unknown_customer")
@@ -42,5 +43,7 @@ def test_example_candidates_pass_the_gate(example_copy, tmp_path):
     assert result.check("orders_without_rate").observed == 12
     assert result.check("orders_without_rate").observed == example_copy.execute(
         "select count(*) from intermediate.int_orders where not has_rate").fetchone()[0]
+    # oracle_info.json: lines_without_order (their order is missing or quarantined)
+    assert result.check("order_lines_without_order").observed == 8
     assert [c.name for c in result.warnings] == ["orders_unknown_customer", "orders_without_rate",
-                                                 "margin_coverage_low"]
+                                                 "order_lines_without_order", "margin_coverage_low"]

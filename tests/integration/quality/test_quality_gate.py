@@ -8,9 +8,10 @@ import pytest
 
 from . import fake_warehouse as fw
 
-BLOCKING = ["dbt_tests", "one_row_per_customer", "abc_revenue_iff_revenue", "revenue_shares_sum_to_one",
-            "class_a_share", "quarantine_share", "row_count_change", "freshness", "table_expectations"]
-WARNINGS = ["orders_unknown_customer", "orders_without_rate", "margin_coverage_low"]
+BLOCKING = ["source_files_readable", "dbt_tests", "one_row_per_customer", "abc_revenue_iff_revenue",
+            "revenue_shares_sum_to_one", "class_a_share", "quarantine_share", "row_count_change", "freshness", "table_expectations"]
+WARNINGS = ["orders_unknown_customer", "orders_without_rate", "order_lines_without_order",
+            "margin_coverage_low"]
 
 
 def test_clean_candidate_passes_every_check(gate):
@@ -20,8 +21,9 @@ def test_clean_candidate_passes_every_check(gate):
     assert [c.name for c in result.checks if c.blocking] == BLOCKING
     assert [c.name for c in result.checks if not c.passed] == []
     assert result.failed_checks == [] and result.warnings == []
-    # only this run's quarantine counts (50 rows of old_run are ignored): 5 of 1000
+    # only the bad rows of D count (the 50 of 2026-10-14 are ignored): 5 of 1000
     assert result.check("quarantine_share").observed == pytest.approx(0.005)
+    assert result.check("source_files_readable").observed == 0
     # the later *blocked* run (100 rows) is not the last publication
     rows = result.check("row_count_change").details
     assert rows["last_published"]["run_id"] == "published_run" and rows["candidate_rows"] == 8
@@ -70,8 +72,9 @@ def _quarantine_two_percent(con):
     fw.add_quarantine(con, "orders", 15)  # 20 of 1000
 
 
-def _quarantine_without_extraction(con):
-    fw.add_quarantine(con, "contacts", 1)  # quarantined rows, but nothing read: counts as 100%
+def _quarantine_with_nothing_delivered(con):
+    fw.add_read(con, "contacts", "crm/contacts.csv", "c1", 0, 1)  # bad rows, 0 rows delivered: counts as 100%
+    fw.add_quarantine(con, "contacts", 1, source="crm/contacts.csv", version="c1")
 
 
 def _row_count_up_a_third(con):
@@ -99,7 +102,7 @@ def _missing_mart(con):
     (_shares_off, "revenue_shares_sum_to_one", 1.04),
     (_class_a_too_small, "class_a_share", 0.60),
     (_quarantine_two_percent, "quarantine_share", 0.02),
-    (_quarantine_without_extraction, "quarantine_share", 1.0),
+    (_quarantine_with_nothing_delivered, "quarantine_share", 1.0),
     (_row_count_up_a_third, "row_count_change", 1 / 3),
     (_orders_stale, "freshness", 48.0),
     (_bad_lapse_status, "table_expectations", 1),
@@ -166,6 +169,9 @@ def test_warnings_are_recorded_and_do_not_block(warehouse, gate):
     # C09: an order before the window, of a customer without account, in CHF without any rate
     warehouse.execute("insert into raw.orders values ('SO10', 'C09', '2024-05-01', 'delivered', 'CHF', "
                       "'2024-05-02 08:00:00')")
+    # two lines of an order that never arrived, one of an order that did
+    warehouse.execute("insert into raw.order_lines values ('SO404', 1, 2, '2026-10-15 08:00:00'), "
+                      "('SO404', 2, 1, '2026-10-15 08:00:00'), ('SO10', 1, 1, '2024-05-02 08:00:00')")
     fw.insert_segment(warehouse, fw._segment_row("C09", last_order="2024-05-01", lapse="lost", days=897))
     warehouse.execute("update marts.customer_segments set margin_coverage = 0.5 where customer_id = 'C05'")
     result = gate()
@@ -175,6 +181,12 @@ def test_warnings_are_recorded_and_do_not_block(warehouse, gate):
     assert result.check("orders_unknown_customer").details["customers_sample"] == ["C09"]
     assert result.check("orders_without_rate").observed == 1
     assert result.check("orders_without_rate").details["by_currency"] == {"CHF": 1}
+    lines = result.check("order_lines_without_order")
+    assert (lines.observed, lines.details["orders"]) == (2, 1)
+    assert lines.details["lines_sample"] == [{"order_id": "SO404", "line_number": 1},
+                                             {"order_id": "SO404", "line_number": 2}]
+    assert lines.message == ("2 order lines of 1 orders that are not in raw.orders as of 2026-10-15 "
+                             "(e.g. SO404 line 1, SO404 line 2): kept in the model and reported")
     assert result.check("margin_coverage_low").observed == 1
     assert result.check("margin_coverage_low").details["largest_below"][0]["customer_id"] == "C05"
     assert all(not c.blocking for c in result.warnings)
@@ -189,20 +201,18 @@ def test_first_run_skips_the_row_count(warehouse, gate):
     assert "first run" in check.message
 
 
-def test_row_count_falls_back_to_the_published_table(warehouse, gate):
-    warehouse.execute("drop table reporting.pipeline_runs")
-    warehouse.execute("delete from reporting.customer_segments where customer_id in ('C07', 'C08')")
+def test_a_published_run_without_a_row_count_fails_closed(warehouse, gate):
+    warehouse.execute("update reporting.pipeline_runs set row_counts = '{}' where status = 'published'")
     check = gate().check("row_count_change")
-    assert not check.passed
-    assert check.observed == pytest.approx(2 / 6)
-    assert check.details["last_published"]["source"] == "count of reporting.customer_segments"
+    assert not check.passed and check.observed is None
+    assert check.message == ("could not be evaluated: ValueError: reporting.pipeline_runs.row_counts of the "
+                             "published run published_run (as-of 2026-10-13) holds no customer_segments count: '{}'")
 
 
-def test_nothing_extracted_this_run_is_zero_of_zero(warehouse, gate):
-    warehouse.execute(f"delete from meta.extract_runs where run_id = '{fw.RUN_ID}'")
-    warehouse.execute(f"delete from quarantine.rows where run_id = '{fw.RUN_ID}'")
-    check = gate().check("quarantine_share")
+def test_a_date_without_reads_is_zero_of_zero(gate):
+    check = gate(as_of="2026-10-12").check("quarantine_share")
     assert check.passed and check.observed == 0
+    assert check.details["note"] == "no read recorded for 2026-10-12 in meta.source_reads: 0 of 0 rows"
 
 
 def test_missing_candidates_fail_closed(warehouse, gate):
@@ -221,10 +231,11 @@ def test_result_serialises_to_json(warehouse, gate):
     assert data["passed"] is False
     assert data["failed_checks"] == [{
         "name": "quarantine_share", "observed": 0.02, "threshold": 0.01,
-        "message": "quarantine share above 1.00% for orders 2.00% (20 of 1000 rows)"}]
+        "message": "quarantine share of 2026-10-15 above 1.00% for orders 2.00% (20 open bad rows of 1000 delivered)"}]
     assert data["warnings"] == []
     assert data["as_of_date"] == "2026-10-15" and data["run_id"] == fw.RUN_ID
     quarantine = next(c for c in data["checks"] if c["name"] == "quarantine_share")
     assert quarantine["details"]["objects"]["orders"] == {
-        "rows_read": 1000, "rows_quarantined_reported": 5, "rows_quarantined": 20, "share": 0.02, "passed": False}
+        "sources": 1, "rows_delivered": 1000, "rows_bad_reported": 5, "bad_rows": 20, "closed": 0, "open": 20,
+        "open_reasons": {"order_date: not a date": 20}, "share": 0.02, "passed": False}
     assert data["thresholds"]["quarantine_max_share"] == 0.01

@@ -15,8 +15,10 @@ def test_blocked_run_report_names_the_failed_check_and_what_to_do(warehouse, gat
     assert path == tmp_path / "reports" / "2026-10-15" / fw.RUN_ID / "gate_report.html"
     html = path.read_text(encoding="utf-8")
     assert "BLOCKED" in html
-    assert "<code>quarantine_share</code>: quarantine share above 1.00% for orders 2.00% (20 of 1000 rows)" in html
-    assert "inspect quarantine.rows where run_id = &#x27;run_test&#x27; and object in (&#x27;orders&#x27;)" in html
+    assert ("<code>quarantine_share</code>: quarantine share of 2026-10-15 above 1.00% for orders 2.00% "
+            "(20 open bad rows of 1000 delivered)") in html
+    assert ("inspect quarantine.rows where as_of_date = &#x27;2026-10-15&#x27; and object in (&#x27;orders&#x27;)"
+            in html)
     # every check and every table's expectations appear
     for check in result.checks:
         assert f"<code>{check.name}</code>" in html
@@ -38,7 +40,8 @@ def test_summary_has_one_line_per_failed_check_with_numbers(warehouse, gate):
     lines = gate().summary().splitlines()
     assert lines[0].startswith("data-quality gate BLOCKED for as-of 2026-10-15 (run run_test)")
     assert len(lines) == 3
-    assert lines[1].startswith("  FAILED quarantine_share [failed]: quarantine share above 1.00% for orders 2.00%")
+    assert lines[1].startswith("  FAILED quarantine_share [failed]: quarantine share of 2026-10-15 above 1.00% "
+                               "for orders 2.00%")
     assert "-> inspect quarantine.rows" in lines[1]
     assert lines[2].startswith("  FAILED row_count_change [failed]: customer_segments has 8 rows vs 6 last published")
     assert "+33.3%" in lines[2]

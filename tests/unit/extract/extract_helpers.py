@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import json
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -11,6 +12,8 @@ import duckdb
 from kam.config import load_settings
 from kam.contract import objects_of
 
+#: the as-of date of the tests' nights (one date: every run is a nightly of the latest date)
+AS_OF = date(2026, 10, 16)
 EXAMPLE = Path(__file__).resolve().parents[3].parent / "shared" / "examples" / "small"
 
 
@@ -65,3 +68,12 @@ ORDER_COLUMNS = ["order_id", "customer_id", "order_date", "promised_date", "deli
 def order(order_id="O1", customer_id="C1", order_date="2026-01-10", promised_date="", delivered_date="",
           status="placed", currency="EUR", updated_at="2026-01-10T10:00:00Z") -> list[str]:
     return [order_id, customer_id, order_date, promised_date, delivered_date, status, currency, updated_at]
+
+
+ACCOUNT_COLUMNS = ["account_id", "name", "industry", "region", "country", "employees", "annual_budget",
+                   "account_manager", "kam_designated", "is_image_maker", "is_expert", "created_at", "updated_at"]
+
+
+def account(account_id="A1", name="Acme", updated_at="2026-10-01T08:00:00Z", created_at="2024-01-01T00:00:00Z",
+            kam_designated="true") -> list[str]:
+    return [account_id, name, "", "", "", "", "", "", kam_designated, "false", "false", created_at, updated_at]

@@ -10,7 +10,7 @@ import pytest
 from kam.config import load_settings
 from kam.extract import extract_all
 
-from extract_helpers import EXAMPLE, Env
+from extract_helpers import AS_OF, EXAMPLE, Env
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def example(tmp_path_factory):
     env = Env.__new__(Env)
     env.settings = replace(load_settings(), home=root, orders_source=str(EXAMPLE / "src" / "erp"),
                            crm_source=str(EXAMPLE / "src" / "crm"), warehouse=str(root / "warehouse.duckdb"))
-    report = extract_all(env.settings, run_id="example_run")
+    report = extract_all(env.settings, run_id="example_run", as_of=AS_OF)
     return env, report
 
 
@@ -85,7 +85,7 @@ def test_rerun_changes_nothing(example):
     before = {t: sorted(map(repr, env.query(f"select * from {t}"))) for t in tables}
     runs_sql = "select * exclude (finished_at) from meta.extract_runs order by object"
     runs_before = env.query(runs_sql)
-    report = extract_all(env.settings, run_id="example_run")
+    report = extract_all(env.settings, run_id="example_run", as_of=AS_OF)
     after = {t: sorted(map(repr, env.query(f"select * from {t}"))) for t in tables}
     assert after == before
     assert env.query(runs_sql) == runs_before

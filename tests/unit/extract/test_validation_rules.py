@@ -30,8 +30,12 @@ VALID = {
 }
 
 
+#: the moment of extraction the checks run at (timestamps more than a day later are bad)
+EXTRACTED_AT = datetime(2026, 12, 1, 2, 0)
+
+
 def check(obj_name: str, **changes) -> tuple[dict, str | None]:
-    """Check one row (a valid row with `changes`): returns (converted values, reason)."""
+    """Check one row (a valid row with `changes`) extracted at EXTRACTED_AT: returns (converted values, reason)."""
     obj = OBJECTS[obj_name]
     row = {**VALID[obj_name], **changes}
     con = duckdb.connect()
@@ -42,7 +46,7 @@ def check(obj_name: str, **changes) -> tuple[dict, str | None]:
     staged = StagedSource(table="s", source="test/s.csv",
                           columns={c: (quote_ident(c) if c in row else "null") for c in obj.column_names},
                           raw="'{}'", row="_line")
-    result = con.execute(checked_select(obj, staged, 0))
+    result = con.execute(checked_select(obj, staged, 0, EXTRACTED_AT))
     fields = [d[0] for d in result.description]
     record = dict(zip(fields, result.fetchone()))
     values = {c: record[f"v__{c}"] for c in obj.column_names}
@@ -256,3 +260,31 @@ def test_integer_nullable_and_decimal_nullable():
     assert value("accounts", "employees", "") is None
     assert value("accounts", "employees", "250.0") == 250
     assert reason("accounts", "annual_budget", "1.000,00") == "annual_budget: not a number: '1.000,00'"
+
+
+@pytest.mark.parametrize("column, text", [
+    ("order_date", "0000-01-01"), ("order_date", "1899-12-31"), ("order_date", "2101-01-01"),
+    ("promised_date", "9999-12-31"), ("updated_at", "0000-01-01T00:00:00Z"), ("updated_at", "2101-01-01"),
+    ("updated_at", "1900-01-01T00:30:00+01:00"),  # its UTC date is 1899-12-31
+])
+def test_dates_outside_1900_2100_are_bad(column, text):
+    assert reason("orders", column, text) == f"{column}: date out of range 1900-01-01..2100-12-31: '{text}'"
+
+
+@pytest.mark.parametrize("column, text, expected", [
+    ("order_date", "1900-01-01", date(1900, 1, 1)), ("order_date", "2100-12-31", date(2100, 12, 31)),
+    ("promised_date", "2100-12-31", date(2100, 12, 31)),  # dates may lie in the future
+])
+def test_date_range_bounds_allowed(column, text, expected):
+    assert value("orders", column, text) == expected
+
+
+def test_a_timestamp_more_than_a_day_after_extraction_is_bad():
+    assert reason("orders", "updated_at", "2099-01-01T00:00:00Z") == \
+        "updated_at: timestamp in the future: '2099-01-01T00:00:00Z'"
+    assert reason("orders", "updated_at", "2026-12-02T02:00:01Z") == \
+        "updated_at: timestamp in the future: '2026-12-02T02:00:01Z'"
+    assert reason("cases", "opened_at", "2026-12-02T04:00:01+02:00") == \
+        "opened_at: timestamp in the future: '2026-12-02T04:00:01+02:00'"
+    assert value("cases", "opened_at", "2026-12-02T04:00:00+02:00") == datetime(2026, 12, 2, 2, 0)  # one day
+    assert value("orders", "updated_at", "2026-12-02T02:00:00Z") == datetime(2026, 12, 2, 2, 0)

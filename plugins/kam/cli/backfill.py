@@ -1,0 +1,94 @@
+"""`make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD`: the nights of a date range, in order, resuming where it stopped.
+
+    python -m kam.cli.backfill --from 2026-10-10 --to 2026-10-17 [--vars '{...}'] [--rerun]
+
+Each date is one run of `kam_nightly` through the same code path as `make run`
+(`kam.cli.run_nightly.run_night`); the run lock is held for the whole range. A date
+whose latest `reporting.pipeline_runs` row is `published` is skipped unless
+`--rerun`, so running the same command again resumes after the last published date.
+It stops at the first date that fails or is blocked, naming it, with the command to
+resume. Each run decides itself whether it is a nightly or a backfill (its D against
+the latest extracted date, docs/decisions/0009): on a fresh warehouse the range
+runs as consecutive nights; over dates older than the latest extraction it
+recomputes them from the raw versions known by each D, leaving BI on the latest date.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, timedelta
+from typing import Iterator
+
+from kam.cli.airflow_env import airflow_env
+from kam.cli.run_lock import RunLockBusy, run_lock
+from kam.cli.run_nightly import (
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_USAGE,
+    NightOutcome,
+    parse_as_of,
+    parse_vars,
+    read_run_summary,
+    run_night,
+)
+from kam.config import Settings, load_settings
+
+
+def dates_between(first: date, last: date) -> Iterator[date]:
+    day = first
+    while day <= last:
+        yield day
+        day += timedelta(days=1)
+
+
+def failure_reason(outcome: NightOutcome) -> str:
+    if outcome.returncode != 0 and outcome.summary.status != "blocked":
+        return f"FAILED (airflow exit code {outcome.returncode}; log {outcome.log_path})"
+    checks = ", ".join(outcome.summary.failed_checks()) or "no check named"
+    return f"{str(outcome.summary.status).upper()} (failed checks: {checks}; log {outcome.log_path})"
+
+
+def backfill(settings: Settings, first: date, last: date, dbt_vars: dict, rerun: bool) -> int:
+    """Run the nights of [first, last] in order; the caller holds the run lock. Exit code."""
+    env = airflow_env(settings)
+    dates = list(dates_between(first, last))
+    total = len(dates)
+    for number, as_of in enumerate(dates, start=1):
+        prefix = f"[{number}/{total}] {as_of}"
+        if not rerun and read_run_summary(settings, as_of).status == "published":
+            print(f"{prefix} already published, skipped (--rerun runs it again)", flush=True)
+            continue
+        outcome = run_night(settings, as_of, dbt_vars, env)
+        if not outcome.published:
+            print(f"{prefix} {failure_reason(outcome)} after {outcome.seconds:.0f} s", flush=True)
+            print("\n".join(outcome.summary.lines()))
+            print(f"\nbackfill stopped at {as_of}: fix it, then run the same command again "
+                  f"(`make backfill FROM={as_of} TO={last}` resumes there)", file=sys.stderr)
+            return EXIT_FAILED
+        print(f"{prefix} published in {outcome.seconds:.0f} s", flush=True)
+    print(f"backfill {first} .. {last}: {total} night(s) published")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kam.cli.backfill", description=__doc__.splitlines()[0])
+    parser.add_argument("--from", dest="first", type=parse_as_of, required=True, help="first as-of date")
+    parser.add_argument("--to", dest="last", type=parse_as_of, required=True, help="last as-of date (inclusive)")
+    parser.add_argument("--vars", type=parse_vars, default={}, help="JSON object of dbt var overrides for every night")
+    parser.add_argument("--rerun", action="store_true", help="run dates already published again")
+    args = parser.parse_args(argv)
+    if args.first > args.last:
+        print(f"--from {args.first} is after --to {args.last}", file=sys.stderr)
+        return EXIT_USAGE
+
+    settings = load_settings()
+    try:
+        with run_lock(settings, command="backfill", as_of=f"{args.first}..{args.last}"):
+            return backfill(settings, args.first, args.last, args.vars, args.rerun)
+    except RunLockBusy as busy:
+        print(f"refused: {busy}", file=sys.stderr)
+        return EXIT_LOCKED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The `airflow dags test` child of the CLI: its own process group, killed with the CLI, signals forwarded.
+
+`airflow dags test` runs every task in its own process, and Cosmos starts dbt from
+there in a new session. So that no part of a run outlives the CLI:
+- the child is started in its own process group, and asks the kernel (before it
+  execs airflow) for SIGKILL when the CLI dies (`prctl(PR_SET_PDEATHSIG)`): a
+  `kill -9` of the CLI takes airflow with it;
+- SIGTERM and SIGINT the CLI receives are sent to the child's whole group (a Ctrl-C
+  in the terminal reaches only the CLI's foreground group, not the child's);
+- dbt itself runs through `plugins/kam/bin/dbt_guarded` and dies with airflow.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+PR_SET_PDEATHSIG = 1
+FORWARDED_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+
+
+def die_with_parent() -> None:
+    """`preexec_fn`: SIGKILL this (child) process when its parent dies. Linux only; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+
+
+def run_guarded(cmd: list[str], *, env: dict[str, str], log_path: Path, **popen: Any) -> int:
+    """Run `cmd` in its own process group, dying with this process, output to `log_path`; its exit code.
+
+    While it runs, SIGTERM and SIGINT received here are forwarded to its process group
+    (and the wait goes on until it exited); the previous handlers are restored afterwards.
+    """
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    with log_path.open("w") as log:
+        child = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0,
+                                 preexec_fn=die_with_parent, **popen)
+
+        def forward(signum: int, _frame: Any) -> None:
+            try:
+                os.killpg(child.pid, signum)
+            except ProcessLookupError:
+                pass
+
+        previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
+        try:
+            return child.wait()
+        finally:
+            for sig, handler in previous.items():
+                signal.signal(sig, handler)
