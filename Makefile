@@ -24,7 +24,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: install run backfill test bench demo-data airflow-db clean
+.PHONY: install run backfill test reliability bench demo-data airflow-db clean
 
 install: $(VENV)/.installed
 
@@ -57,6 +57,11 @@ backfill: install
 test: install airflow-db
 	bash tests/postgres/install_postgres.sh
 	$(BIN)/python -m pytest
+
+# The fault suite with figures: every bad-input kind plus the night-level families
+# (slow ones included), written to reliability_report.md.
+reliability: install airflow-db
+	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m tests.reliability.report
 
 bench: install
 	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m bench.run --scale $(SCALE)

@@ -6,8 +6,9 @@ written (an empty value is null). Each physical line is one record: a quoted
 value spanning several lines is not supported, its lines end in quarantine
 (unterminated quote), and so does any line that cannot be split into the
 header's fields (empty fields after the header's count, i.e. trailing commas,
-are ignored, as DuckDB's reader does). Blank lines (empty or only spaces/tabs) are no record and are not
-counted. Reasons of a bad line (besides those of physical_lines):
+are ignored, as DuckDB's reader does). Blank lines (empty or only spaces/tabs)
+are no record and are not counted. Reasons of a bad line (besides those of
+physical_lines):
   malformed CSV line: unterminated quote
   malformed CSV line: text after a closing quote
   malformed CSV line: expected 9 fields, found 10

@@ -39,11 +39,13 @@ class _RepeatedKey(ValueError):
 
 
 def _unique_pairs(pairs: list[tuple[str, object]]) -> dict:
-    result: dict = {}
-    for key, value in pairs:
-        if key in result:
-            raise _RepeatedKey(key)
-        result[key] = value
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
     return result
 
 
@@ -51,33 +53,55 @@ def _not_json(constant: str) -> object:
     raise ValueError(f"{constant} is not JSON")
 
 
-_DECODER = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_int=str, parse_float=str,
-                            parse_constant=_not_json, strict=False)
+_SCAN = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_int=str, parse_float=str,
+                         parse_constant=_not_json, strict=False).scan_once
+_JSON_WHITESPACE = " \t\r\n"
+# JSON escapes that decode to a control character (other than tab, LF, CR); a hit only means "look closer"
+_CONTROL_ESCAPES = ("\\u00", "\\u007", "\\b", "\\f")
+
+
+def _decode(text: str) -> object:
+    """One JSON value filling the whole text (surrounding whitespace allowed), else ValueError."""
+    body = text.strip(_JSON_WHITESPACE)
+    try:
+        value, end = _SCAN(body, 0)
+    except StopIteration as exc:
+        raise ValueError("not JSON") from exc
+    if end != len(body):
+        raise ValueError("extra data after the JSON value")
+    return value
+
+
+def _value_problem(name: str, value: object) -> tuple[object, str | None]:
+    """(the value as text, None) or (None, reason) for a value that is not a string or null."""
+    if type(value) is bool:
+        return ("true" if value else "false"), None
+    if type(value) is dict:
+        return None, f"{name}: JSON object where a value belongs"
+    return None, f"{name}: JSON array where a value belongs"
 
 
 def parse_json_line(text: str, names: list[str]) -> tuple[dict | None, list[str | None] | None, str | None]:
     """(the object, the contract values as text, None), or (object or None, None, reason)."""
     try:
-        parsed = _DECODER.decode(text)
+        parsed = _decode(text)
     except _RepeatedKey as repeated:
         return None, None, f"JSON line repeats key '{repeated.key}'"
     except ValueError:  # json.JSONDecodeError included
         return None, None, "not a JSON object"
-    if not isinstance(parsed, dict):
+    if type(parsed) is not dict:
         return None, None, "not a JSON object"
-    values: list[str | None] = []
+    values = [parsed.get(name) for name in names]
     problems: list[str] = []
-    for name in names:
-        value = parsed.get(name)
-        if isinstance(value, dict):
-            problems.append(f"{name}: JSON object where a value belongs")
-        elif isinstance(value, list):
-            problems.append(f"{name}: JSON array where a value belongs")
-        elif isinstance(value, bool):
-            value = "true" if value else "false"
-        elif isinstance(value, str) and (found := _VALUE_CONTROL_RE.search(value)):
-            problems.append(f"{name}: control character 0x{ord(found.group()):02X} in value")
-        values.append(value)
+    for i, value in enumerate(values):
+        if value is not None and type(value) is not str:  # numbers are already their text
+            values[i], problem = _value_problem(names[i], value)
+            if problem:
+                problems.append(problem)
+    if "\\" in text and any(escape in text for escape in _CONTROL_ESCAPES):
+        for name, value in zip(names, values):
+            if type(value) is str and (found := _VALUE_CONTROL_RE.search(value)):
+                problems.append(f"{name}: control character 0x{ord(found.group()):02X} in value")
     if problems:
         return parsed, None, "; ".join(problems)
     return parsed, values, None
