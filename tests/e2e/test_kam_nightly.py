@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import duckdb
 import pytest
+
+from tests.e2e.pipeline_home import pipeline_env
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -49,21 +50,7 @@ def home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def env(home) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("KAM_", "AIRFLOW", "DBT_TARGET_PATH", "DBT_LOG_PATH"))}
-    env.update({
-        "KAM_HOME": str(home),
-        "AIRFLOW_HOME": str(home / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "GX_ANALYTICS_ENABLED": "False",
-        "KAM_EXTRACT_RETRIES": "0",
-        "PYTHONPATH": str(REPO / "plugins"),
-    })
+    env = pipeline_env(home)
     (home / "airflow").mkdir()
     _run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"], env, home / "db-migrate.log")
     _run([sys.executable, "-m", "kam.demo.generate", "--as-of", AS_OF, "--customers", str(CUSTOMERS),

@@ -6,7 +6,6 @@ built tables with `expected/`.
 """
 from __future__ import annotations
 
-import os
 from datetime import date
 from dataclasses import replace
 from pathlib import Path

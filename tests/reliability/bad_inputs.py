@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.reliability.catalogue import LOADED, QUARANTINED, REFUSED, Case
+from tests.reliability.catalogue import QUARANTINED, REFUSED, Case
 from tests.reliability.example_bases import KEYS, SYSTEM, base_file, objects_of_system
 
 AS_OF = date(2026, 10, 15)

@@ -13,7 +13,6 @@ docs/decisions/0009; test_bad_inputs.py and report.py both read CASES.
 """
 from __future__ import annotations
 
-import io
 import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime

@@ -11,7 +11,6 @@ import io
 import json
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from tests.reliability.deliveries import EXAMPLE
 

@@ -23,6 +23,9 @@ STAGES = ("plan", "extract_erp", "extract_crm", "dbt_build", "gate", "publish", 
 # Tables a replay may legitimately differ in from one run on the final data (they carry the past).
 HISTORY_TABLES = {"customer_segments_history", "segment_changes", "pipeline_runs"}
 HISTORY_EXPORTS = {"segment_changes.csv"}
+# Columns that depend on earlier published dates (metrics.md: was_key_account = a key account on
+# any earlier published as-of date): a single run on the final data has no earlier dates.
+HISTORY_COLUMNS = {"win_back_list": ("was_key_account",)}
 
 
 @dataclass
@@ -101,6 +104,31 @@ def reporting_tables(db: Path) -> dict[str, list[tuple]]:
     names = [r[0] for r in query(db, "select table_name from information_schema.tables "
                                      "where table_catalog = 'db' and table_schema = 'reporting' order by 1")]
     return {name: query(db, f'select * from db.reporting."{name}" order by all') for name in names}
+
+
+def current_state(db: Path) -> dict[str, list[tuple]]:
+    """The tables of the latest night that do not depend on earlier nights, without history columns."""
+    names = [r[0] for r in query(db, "select table_name from information_schema.tables "
+                                     "where table_catalog = 'db' and table_schema = 'reporting' order by 1")]
+    result = {}
+    for name in names:
+        if name in HISTORY_TABLES:
+            continue
+        dropped = HISTORY_COLUMNS.get(name)
+        columns = f"* exclude ({', '.join(dropped)})" if dropped else "*"
+        result[name] = query(db, f'select {columns} from db.reporting."{name}" order by all')
+    return result
+
+
+def csv_without_history_columns(path: Path) -> list[list[str]]:
+    """An export CSV's rows without the history columns of its table."""
+    import csv
+
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    dropped = set(HISTORY_COLUMNS.get(path.stem, ()))
+    keep = [i for i, name in enumerate(rows[0]) if name not in dropped] if rows else []
+    return [[row[i] for i in keep] for row in rows]
 
 
 def sha256(path: Path) -> str:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 
 from tests.reliability.deliveries import EXAMPLE, FINAL_NIGHT, FRESHNESS_HOURS, read_source_file
 from tests.reliability.timestamps import utc_instant

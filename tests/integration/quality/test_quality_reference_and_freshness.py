@@ -7,7 +7,6 @@ from datetime import datetime
 
 import pytest
 
-from . import fake_warehouse as fw
 
 
 def _published(con, as_of: str, run_id: str, rows: int, finished_at: str) -> None:
