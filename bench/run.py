@@ -115,7 +115,7 @@ class Bench:
         """Extraction, dbt build, gate, publish, export for `as_of`."""
         d = as_of.isoformat()
         started = datetime.now(timezone.utc).isoformat()
-        self.step(section, "extraction", ["extract", "--run-id", run_id], env)
+        self.step(section, "extraction", ["extract", "--as-of", d, "--run-id", run_id], env)
         self.step(section, "dbt build", ["dbt", "--as-of", d], env)
         if before_gate is not None:
             before_gate()

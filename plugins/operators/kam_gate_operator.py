@@ -68,7 +68,8 @@ class KamGateOperator(KamOperator):
         try:
             result = run_gate(con, run_id=run_id, as_of=as_of, dbt_failures=dbt_failures, settings=settings,
                               gate_vars=plan.vars, candidates_schema=plan.candidates_schema,
-                              run_started_at=record["started_at"])
+                              run_started_at=record["started_at"],
+                              failed_extractions=self.gather_failed_extractions(context))
         finally:
             con.close()
         report_path = Path(write_report(result, settings.report_dir))
@@ -81,6 +82,20 @@ class KamGateOperator(KamOperator):
         raise AirflowException(
             f"data-quality gate blocked publication for as-of {as_of}: failed checks: {failed}; "
             f"report: {report_path}")
+
+    def gather_failed_extractions(self, context: Context) -> list[str]:
+        """The extraction tasks of this run that did not succeed, as `task (state)`."""
+        if not self.extract_task_ids:
+            return []
+        ti = context["ti"]
+        states = ti.get_task_states(dag_id=ti.dag_id, task_ids=list(self.extract_task_ids),
+                                    run_ids=[context["run_id"]]).get(context["run_id"], {})
+        failed = []
+        for task_id in self.extract_task_ids:
+            state = str(getattr(states.get(task_id), "value", states.get(task_id)))
+            if state != "success":
+                failed.append(f"{task_id} ({state})")
+        return failed
 
     def gather_dbt_failures(self, context: Context) -> list[str]:
         """dbt nodes of this run's build that failed or were skipped; the dbt task if it failed unreported."""

@@ -135,7 +135,7 @@ class FakeTI:
         self._states, self._xcom = states, xcom or {}
 
     def get_task_states(self, dag_id, task_ids, run_ids):
-        assert (dag_id, task_ids) == ("kam_nightly", ["dbt_build"])
+        assert dag_id == "kam_nightly"
         return {run_ids[0]: {t: s for t, s in self._states.items() if t in task_ids}}
 
     def xcom_pull(self, task_ids, key="return_value"):
@@ -158,9 +158,11 @@ def fake_gate(monkeypatch, tmp_path):
         def to_json(self):
             return '{"passed": %s}' % ("true" if self.passed else "false")
 
-    def run_gate(con, *, run_id, as_of, dbt_failures, settings, gate_vars, candidates_schema, run_started_at):
+    def run_gate(con, *, run_id, as_of, dbt_failures, settings, gate_vars, candidates_schema, run_started_at,
+                 failed_extractions):
         seen.update(run_id=run_id, as_of=as_of, dbt_failures=dbt_failures, gate_vars=gate_vars,
-                    candidates_schema=candidates_schema, run_started_at=run_started_at)
+                    candidates_schema=candidates_schema, run_started_at=run_started_at,
+                    failed_extractions=failed_extractions)
         return Result(["dbt_tests"] if dbt_failures else seen.get("fail", []))
 
     def write_report(result, folder):
@@ -213,6 +215,7 @@ def test_blocked_gate_records_the_run_and_fails_naming_checks_and_report(fake_ga
     assert "failed checks: dbt_tests" in str(raised.value)
     assert str(tmp_path / "gate_report.html") in str(raised.value)
     assert fake_gate["dbt_failures"] == ["not_null_int_orders_order_id", "win_back_list (skipped)"]
+    assert fake_gate["failed_extractions"] == []
     assert fake_gate["blocked"] == [{
         "gate_result_json": {"passed": False}, "run_id": "manual__1", "as_of": date(2026, 10, 15),
         "started_at": datetime(2026, 10, 16, 2, 0, 30, tzinfo=UTC), "row_counts": None, "source_watermarks": None,
@@ -312,3 +315,13 @@ def test_a_backfill_extracts_nothing_and_says_so():
     context = {"run_id": "manual__1", "ti": FakeTI({})}
     assert extract.run(context, None, BACKFILL_PLAN) == {
         "system": "erp", "mode": "backfill", "read": False, "task_started_at": "2026-10-16T02:05:00+00:00"}
+
+
+def test_gate_names_the_extraction_tasks_that_did_not_succeed(fake_gate):
+    from airflow.sdk.exceptions import AirflowException
+
+    gate = KamGateOperator(task_id="gate", extract_task_ids=("extract_erp", "extract_crm"))
+    context = gate_context({"dbt_build": "upstream_failed", "extract_erp": "success", "extract_crm": "failed"}, {})
+    with pytest.raises(AirflowException):
+        gate.run(context, SimpleNamespace(report_dir="r"), NIGHTLY_PLAN)
+    assert fake_gate["failed_extractions"] == ["extract_crm (failed)"]

@@ -152,3 +152,20 @@ def test_the_airflow_child_runs_in_its_own_group_and_gets_the_signals_of_the_cli
     assert log.read_text().splitlines() == ["child ready", "child got SIGTERM True"]
     assert out.strip() == "cli saw exit code 3"
     assert cli.returncode == 0
+
+
+def test_a_failed_run_names_the_failing_tasks_in_order(tmp_path):
+    from kam.cli.run_nightly import failed_tasks
+
+    log = tmp_path / "run.log"
+    log.write_text(
+        "2026-12-01T11:05:55Z [info     ] [DAG TEST] starting task_id=extract_crm\n"
+        "2026-12-01T11:05:55Z [error    ] KAM pipeline FAILED: DAG kam_nightly, task extract_crm, run r1, "
+        "as-of 2026-10-15. Error: ExtractError: source folder not found or not a directory: /src/crm "
+        "[kam.publish.alerts] loc=alerts.py:137\n"
+        "2026-12-01T11:05:57Z [error    ] KAM pipeline FAILED: DAG kam_nightly, task gate, run r1, "
+        "as-of 2026-10-15. Error: AirflowException: blocked [kam.publish.alerts] loc=alerts.py:137\n")
+    assert failed_tasks(log) == [
+        "KAM pipeline FAILED: DAG kam_nightly, task extract_crm, run r1, as-of 2026-10-15. "
+        "Error: ExtractError: source folder not found or not a directory: /src/crm",
+        "KAM pipeline FAILED: DAG kam_nightly, task gate, run r1, as-of 2026-10-15. Error: AirflowException: blocked"]

@@ -1,6 +1,7 @@
 """Night-level faults, each through the whole DAG (`python -m kam.cli.run_nightly`, what `make run` runs).
 
-In `make test`: the replay of 8 nightly deliveries (ERP part files, snapshots rewritten in place)
+In `make test`: the replay of 8 nightly deliveries (ERP part files, snapshots rewritten in place;
+the DAG runs every second night there, every night under `make reliability`)
 with a BI reader polling every 50 ms throughout, its last night against one run on the final data,
 a backfill of a middle night, and a source that is down. Under `make reliability` only
 (KAM_RELIABILITY_FULL=1): a blocked night with its unfixed and fixed reruns, two concurrent runs,
@@ -37,9 +38,19 @@ def _current(tables: dict) -> dict:
     return {t: rows for t, rows in tables.items() if t not in HISTORY_TABLES}
 
 
+def nights_run(replayer) -> list:
+    """The nights the replay runs the DAG on: all 8 under `make reliability`; in `make test` every
+    second one (the deliveries of all 8 still land, so a run finds two nights' part files and
+    snapshots rewritten twice since it last read them: a missed night), keeping its time budget."""
+    if os.environ.get("KAM_RELIABILITY_FULL") == "1":
+        return list(replayer.nights)
+    return replayer.nights[1::2]
+
+
 @pytest.fixture(scope="module")
 def replay(replayer, tmp_path_factory):
-    """8 nights on one home, a BI reader polling throughout; what each night exported."""
+    """The deliveries of 8 nights on one home, the DAG run on `nights_run`, a BI reader polling
+    throughout; what each run night exported."""
     home = new_home(tmp_path_factory.mktemp("replay"))
     reader_out = home.root / "reader"
     reader_out.mkdir()
@@ -49,6 +60,8 @@ def replay(replayer, tmp_path_factory):
     try:
         for night in replayer.nights:
             replayer.deliver(night, home.root / "src")
+            if night not in nights_run(replayer):
+                continue
             result = home.run(night, f"night_{night}")
             outputs[night] = result
             _ok(result, f"night {night}")
@@ -68,7 +81,8 @@ def single_run(tmp_path_factory):
 
 
 def test_every_replayed_night_publishes(replay, replayer):
-    assert runs_of(replay["home"]) == [(n.isoformat(), "published") for n in replayer.nights]
+    assert runs_of(replay["home"]) == [(n.isoformat(), "published") for n in nights_run(replayer)]
+    assert replayer.nights[MIDDLE] in nights_run(replayer) and replayer.nights[-1] in nights_run(replayer)
 
 
 def test_bi_reader_sees_no_error_through_the_publishes(replay):
@@ -85,7 +99,7 @@ def test_last_night_equals_one_run_on_the_final_data(replay, single_run):
                     if k.endswith(".csv") and k not in skipped}
     single_files = {k: v for k, v in single_run["export"]["files"].items()
                     if k.endswith(".csv") and k not in skipped}
-    assert replay_files == single_files and len(replay_files) == 4
+    assert replay_files == single_files and len(replay_files) == 3
     for name in sorted(f"{table}.csv" for table in HISTORY_COLUMNS):
         replay_csv = replay["home"].exports / FINAL_NIGHT.isoformat() / name
         single_csv = single_run["home"].exports / FINAL_NIGHT.isoformat() / name

@@ -34,6 +34,7 @@ from kam.config import Settings, load_settings
 
 DAG_ID = "kam_nightly"
 LOG_TAIL_LINES = 40
+FAILURE_MARK = "KAM pipeline FAILED:"  # the first words of kam.publish.alerts' log line
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
@@ -103,6 +104,17 @@ def tail(path: Path, lines: int = LOG_TAIL_LINES) -> str:
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+def failed_tasks(path: Path) -> list[str]:
+    """The failure alerts of the run's log (`kam.publish.alerts`: task and error), in the order they
+    happened: the first one is the cause, later ones (a gate blocked after it) its consequences."""
+    found = []
+    for line in path.read_text(errors="replace").splitlines():
+        at = line.find(FAILURE_MARK)
+        if at >= 0:
+            found.append(line[at:].split(" [kam.publish.alerts]")[0])
+    return found
+
+
 @dataclass
 class NightOutcome:
     """How one night ended: the DAG's exit code, the reporting DB's line for D, the log."""
@@ -145,8 +157,10 @@ def report_outcome(settings: Settings, outcome: NightOutcome) -> int:
     print(f"gate reports: {Path(settings.report_dir) / outcome.as_of.isoformat()}")
     print("\n".join(outcome.summary.lines()))
     if outcome.returncode != 0:
-        print(f"\nthe DAG run FAILED (airflow exit code {outcome.returncode}); last lines of "
-              f"{outcome.log_path}:\n{tail(outcome.log_path)}", file=sys.stderr)
+        causes = failed_tasks(outcome.log_path)
+        print(f"\nthe DAG run FAILED (airflow exit code {outcome.returncode})"
+              + "".join(f"\n  {cause}" for cause in causes)
+              + f"\nlast lines of {outcome.log_path}:\n{tail(outcome.log_path)}", file=sys.stderr)
         return EXIT_FAILED
     if outcome.summary.status != "published":
         print(f"\nthe run was not published (status {outcome.summary.status})", file=sys.stderr)

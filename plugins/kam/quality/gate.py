@@ -1,14 +1,16 @@
 """`run_gate`: every check of the data-quality gate (outputs.md v1.1) on a run's candidates.
 
 Blocking checks, in order: source_files_readable (first: a file extraction could not read
-means its object was not loaded), dbt_tests, one_row_per_customer, abc_revenue_iff_revenue,
+means its object was not loaded), extraction_completed (an extraction task failed: a source is
+down), dbt_tests, one_row_per_customer, abc_revenue_iff_revenue,
 revenue_shares_sum_to_one, class_a_share, quarantine_share (judged per as-of date D),
 row_count_change, freshness, table_expectations (the Great Expectations suites not tied to
 one of the former). Warnings (never block): orders_unknown_customer, orders_without_rate,
 order_lines_without_order, margin_coverage_low.
 
 A check that cannot be evaluated (a table missing, a query failing) fails, with the
-error as its message: a blocking check fails closed. When source files could not be read,
+error as its message: a blocking check fails closed. When source files could not be read or an
+extraction task failed,
 every other failed check is marked as a possible consequence of that.
 """
 from __future__ import annotations
@@ -25,6 +27,19 @@ from kam.quality.result import SOURCE_CHECK, CheckResult, GateResult, TableValid
 from kam.quality.thresholds import load_thresholds
 
 CANDIDATE_SCHEMAS = ("marts", "marts_backfill")
+
+
+def check_extraction_completed(failed_tasks: list[str]) -> CheckResult:
+    """Every extraction task of the run came through (a source that is down fails its task;
+    an unreadable file does not, it is `source_files_readable`)."""
+    failed = list(failed_tasks or [])
+    if failed:
+        return CheckResult("extraction_completed", True, False, len(failed), 0,
+                           f"extraction did not complete: {', '.join(failed)}", {"failed_tasks": failed},
+                           "a source is down or unreachable: the task's log names the source and the error; "
+                           "fix the source (folder, database URL, credentials), rerun the date")
+    return CheckResult("extraction_completed", True, True, 0, 0, "every extraction task completed",
+                       {"failed_tasks": []})
 
 
 def check_dbt_tests(dbt_failures: list[str]) -> CheckResult:
@@ -89,7 +104,7 @@ def _table_expectations(tables: list[TableValidation]) -> CheckResult:
 
 def run_gate(con, *, run_id: str, as_of: date, dbt_failures: list[str], settings=None,
              gate_vars: dict | None = None, candidates_schema: str = "marts",
-             run_started_at: datetime | None = None) -> GateResult:
+             run_started_at: datetime | None = None, failed_extractions: list[str] | None = None) -> GateResult:
     """Run every check on the candidates in `candidates_schema` of the warehouse connection `con`.
 
     `dbt_failures`: names of the dbt tests (or models) that failed in this run's build.
@@ -99,6 +114,7 @@ def run_gate(con, *, run_id: str, as_of: date, dbt_failures: list[str], settings
     or `marts_backfill` for a backfill (then the raw rows are read as of D from
     `raw_history`). `run_started_at`: the run's start (freshness ignores `updated_at` later
     than it + 1 day); default the run's earliest `meta.extract_runs.started_at`, else now.
+    `failed_extractions`: the extraction tasks of the run that did not succeed (with their state).
     """
     if isinstance(as_of, str):
         as_of = date.fromisoformat(as_of)
@@ -119,6 +135,7 @@ def run_gate(con, *, run_id: str, as_of: date, dbt_failures: list[str], settings
 
     blocking: list[tuple[str, Callable[[], CheckResult]]] = [
         (SOURCE_CHECK, lambda: checks_source_errors.check_source_files_readable(access, as_of, thresholds)),
+        ("extraction_completed", lambda: check_extraction_completed(failed_extractions)),
         ("dbt_tests", lambda: check_dbt_tests(dbt_failures)),
         ("one_row_per_customer",
          lambda: checks_segments.check_one_row_per_customer(access, as_of, thresholds, schema, raw)),
@@ -150,10 +167,11 @@ def run_gate(con, *, run_id: str, as_of: date, dbt_failures: list[str], settings
 
 
 def _mark_consequences(checks: list[CheckResult]) -> None:
-    """With unreadable source files, every other failed check may follow from them."""
-    source = next(c for c in checks if c.name == SOURCE_CHECK)
-    if source.passed or not source.details.get("errors"):
+    """With a failed extraction or unreadable source files, every other failed check may follow from them."""
+    causes = [c for c in checks if not c.passed and (c.name == "extraction_completed"
+                                                     or (c.name == SOURCE_CHECK and c.details.get("errors")))]
+    if not causes:
         return
     for check in checks:
-        if check is not source and not check.passed:
-            check.consequence_of = SOURCE_CHECK
+        if check not in causes and not check.passed:
+            check.consequence_of = causes[0].name

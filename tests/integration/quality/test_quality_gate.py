@@ -8,7 +8,7 @@ import pytest
 
 from . import fake_warehouse as fw
 
-BLOCKING = ["source_files_readable", "dbt_tests", "one_row_per_customer", "abc_revenue_iff_revenue",
+BLOCKING = ["source_files_readable", "extraction_completed", "dbt_tests", "one_row_per_customer", "abc_revenue_iff_revenue",
             "revenue_shares_sum_to_one", "class_a_share", "quarantine_share", "row_count_change", "freshness", "table_expectations"]
 WARNINGS = ["orders_unknown_customer", "orders_without_rate", "order_lines_without_order",
             "margin_coverage_low"]
@@ -124,6 +124,16 @@ def test_dbt_failure_fails_only_dbt_tests(gate):
     assert [c.name for c in result.failed_checks] == ["dbt_tests"]
     assert "not_null_customer_segments_customer_id" in result.check("dbt_tests").message
     assert result.check("dbt_tests").observed == 1
+
+
+def test_a_failed_extraction_is_the_first_failed_check_and_the_cause_of_the_others(gate):
+    result = gate(failed_extractions=["extract_crm (failed)"], dbt_failures=["dbt_build (upstream_failed)"])
+    assert [c.name for c in result.failed_checks] == ["extraction_completed", "dbt_tests"]
+    check = result.check("extraction_completed")
+    assert (check.observed, check.message) == (1, "extraction did not complete: extract_crm (failed)")
+    assert "the task's log names the source" in check.action
+    assert result.check("dbt_tests").consequence_of == "extraction_completed"
+    assert gate().check("extraction_completed").passed
 
 
 def test_failure_details_name_the_rows(warehouse, gate):
