@@ -108,21 +108,24 @@ def load_settings() -> Settings:
     )
 
 
-def _non_negative_int(name: str, default: int) -> int:
-    text = os.environ.get(name, "").strip()
+def non_negative_setting(name: str, default: float, kind: type = int,
+                         environ: dict[str, str] | None = None) -> float:
+    """The environment variable `name` as a number >= 0 of `kind` (int or float), `default` when unset."""
+    text = (os.environ if environ is None else environ).get(name, "").strip()
     if not text:
         return default
+    what = "a whole number" if kind is int else "a number"
     try:
-        value = int(text)
+        value = kind(text)
     except ValueError:
-        raise ValueError(f"{name} must be a whole number >= 0, got {text!r}") from None
+        raise ValueError(f"{name} must be {what} >= 0, got {text!r}") from None
     if value < 0:
-        raise ValueError(f"{name} must be a whole number >= 0, got {text!r}")
+        raise ValueError(f"{name} must be {what} >= 0, got {text!r}")
     return value
 
 
 def extract_retry_policy() -> tuple[int, int]:
     """(retries, delay in seconds) of the extraction tasks: KAM_EXTRACT_RETRIES (default 2),
     KAM_EXTRACT_RETRY_DELAY_SECONDS (default 120). Read when the DAG is parsed."""
-    return (_non_negative_int("KAM_EXTRACT_RETRIES", DEFAULT_EXTRACT_RETRIES),
-            _non_negative_int("KAM_EXTRACT_RETRY_DELAY_SECONDS", DEFAULT_EXTRACT_RETRY_DELAY_SECONDS))
+    return (non_negative_setting("KAM_EXTRACT_RETRIES", DEFAULT_EXTRACT_RETRIES),
+            non_negative_setting("KAM_EXTRACT_RETRY_DELAY_SECONDS", DEFAULT_EXTRACT_RETRY_DELAY_SECONDS))

@@ -92,5 +92,5 @@ def test_a_killed_holder_leaves_no_stale_lock(settings):
 def test_the_wait_setting_is_checked():
     assert lock_wait_seconds({}) == 0 and lock_wait_seconds({"KAM_RUN_LOCK_WAIT_SECONDS": "2.5"}) == 2.5
     for bad in ("soon", "-1"):
-        with pytest.raises(ValueError, match=f"KAM_RUN_LOCK_WAIT_SECONDS must be a number of seconds >= 0, got '{bad}'"):
+        with pytest.raises(ValueError, match=f"KAM_RUN_LOCK_WAIT_SECONDS must be a number >= 0, got '{bad}'"):
             lock_wait_seconds({"KAM_RUN_LOCK_WAIT_SECONDS": bad})

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.e2e.pipeline_home import pipeline_env
+from tests.e2e.pipeline_home import prepare_home, run_logged
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -50,23 +50,11 @@ def home(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def env(home) -> dict[str, str]:
-    env = pipeline_env(home)
-    (home / "airflow").mkdir()
-    _run([str(Path(sys.executable).with_name("airflow")), "db", "migrate"], env, home / "db-migrate.log")
-    _run([sys.executable, "-m", "kam.demo.generate", "--as-of", AS_OF, "--customers", str(CUSTOMERS),
-          "--out", str(home / "demo")], env, home / "demo.log")
-    return env
-
-
-def _run(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO)
-    log.write_text(result.stdout + result.stderr)
-    assert result.returncode == 0, f"{' '.join(cmd[:4])} failed (log {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
-    return result
+    return prepare_home(home, AS_OF, CUSTOMERS)
 
 
 def _night(env: dict[str, str], home: Path, name: str) -> str:
-    return _run([sys.executable, "-m", "kam.cli.run_nightly", "--as-of", AS_OF], env, home / f"{name}.log").stdout
+    return run_logged([sys.executable, "-m", "kam.cli.run_nightly", "--as-of", AS_OF], env, home / f"{name}.log").stdout
 
 
 def _query(db: Path, sql: str, alias: str = "db") -> list[tuple]:

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
-from kam.config import Settings
+from kam.config import Settings, non_negative_setting
 
 WAIT_ENV = "KAM_RUN_LOCK_WAIT_SECONDS"
 POLL_SECONDS = 0.5
@@ -34,16 +34,7 @@ class RunLockBusy(RuntimeError):
 
 def lock_wait_seconds(environ: dict[str, str] | None = None) -> float:
     """KAM_RUN_LOCK_WAIT_SECONDS as a number of seconds >= 0 (default 0)."""
-    text = (os.environ if environ is None else environ).get(WAIT_ENV, "").strip()
-    if not text:
-        return 0.0
-    try:
-        seconds = float(text)
-    except ValueError:
-        raise ValueError(f"{WAIT_ENV} must be a number of seconds >= 0, got {text!r}") from None
-    if seconds < 0:
-        raise ValueError(f"{WAIT_ENV} must be a number of seconds >= 0, got {text!r}")
-    return seconds
+    return non_negative_setting(WAIT_ENV, 0.0, float, environ)
 
 
 def lock_paths(settings: Settings) -> list[Path]:
