@@ -18,6 +18,17 @@ AMOUNT_COLUMNS = {
 }
 ABS_TOLERANCE = {"key_account_score": 0.05}
 
+# segment_changes of the example on 2026-10-15 against a published 2026-10-14 in which 000517 was
+# an A key account and 000042 absent (built by test_example_marts and the backfill test alike).
+CHANGES_SINCE_2026_10_14 = [
+    {"customer_id": "000042", "attribute": "customer", "previous_value": None, "current_value": "new",
+     "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
+    {"customer_id": "000517", "attribute": "abc_revenue", "previous_value": "A", "current_value": "B",
+     "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
+    {"customer_id": "000517", "attribute": "is_key_account", "previous_value": "true", "current_value": "false",
+     "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
+]
+
 
 def read_expected(path: Path) -> list[dict[str, str]]:
     with open(path, newline="", encoding="utf-8") as f:

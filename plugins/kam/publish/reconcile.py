@@ -85,8 +85,16 @@ def reconcile_on(con: duckdb.DuckDBPyConnection, reporting_db: str | Path) -> li
     if not rows:
         return []
     bi_file = Path(reporting_db)
-    if not bi_file.exists():
-        con.execute(f"delete from {REPORTING}.pipeline_runs where status = ?", [PUBLISHING])
+    if not bi_file.exists():  # BI saw nothing yet: the reporting schema goes back to holding no night
+        con.execute("begin transaction")
+        try:
+            for table in sorted(existing_tables(con, REPORTING) - {"pipeline_runs"}):
+                con.execute(f"drop table {REPORTING}.{table}")
+            con.execute(f"delete from {REPORTING}.pipeline_runs where status = ?", [PUBLISHING])
+        except BaseException:
+            con.execute("rollback")
+            raise
+        con.execute("commit")
         done = [Reconciled(run_id, as_of, REMOVED) for run_id, as_of, _ in rows]
     else:
         literal = str(bi_file.resolve()).replace("'", "''")

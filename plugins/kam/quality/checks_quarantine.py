@@ -1,7 +1,10 @@
 """Blocking check 3, `quarantine_share`, judged per as-of date D (outputs.md v1.1, decision 0009).
 
-Reads of D: the `meta.source_reads` rows with `as_of_date = D`, per (object, source) only
-the latest (greatest `read_at`). Delivered = their `rows_read`. Open bad rows: the
+Reads of D: the `meta.source_reads` rows with `as_of_date = D`; of a file only the latest read
+(greatest `read_at`: a new version of the file replaces the old one and closes its bad rows), of
+a table every read (an incremental read of a rerun re-reads part of the same rows, so it must not
+hide the first read's bad rows). Delivered per source = the largest of its counted reads (a file:
+its one read; a table: reruns re-read one window). Open bad rows: the
 `quarantine.rows` of D of those (source, version) pairs, minus the rows closed by a valid
 version of the same key (`key_text`) in `raw_history.<object>` with a greater `_load_seq`
 and `_as_of_date <= D`. A rerun that reads nothing is judged on the same reads as the
@@ -18,12 +21,12 @@ from kam.quality.thresholds import GateThresholds, override_hint, suggested_limi
 
 REASONS_SHOWN = 5
 
-LATEST_READS = """
+COUNTED_READS = """
     select object, source, version, rows_read, rows_bad from (
         select object, source, version, rows_read, rows_bad,
                row_number() over (partition by object, source order by read_at desc, version desc) as read_rank
         from meta.source_reads where as_of_date = ?) reads
-    where read_rank = 1"""
+    where read_rank = 1 or source like 'table:%'"""
 
 
 def _key_text(obj: str) -> str:
@@ -32,8 +35,8 @@ def _key_text(obj: str) -> str:
 
 
 def _bad_rows(access: WarehouseAccess, obj: str, as_of: date) -> dict:
-    """Bad rows of D's latest reads of `obj`: all of them, those closed, and the open ones by reason."""
-    bad_of_reads = (f"from quarantine.rows q join ({LATEST_READS}) r on r.object = q.object "
+    """Bad rows of D's counted reads of `obj`: all of them, those closed, and the open ones by reason."""
+    bad_of_reads = (f"from quarantine.rows q join ({COUNTED_READS}) r on r.object = q.object "
                     f"and r.source = q.source and r.version = q.version "
                     f"where q.as_of_date = ? and q.object = ?")
     params = [as_of, as_of, obj]
@@ -64,7 +67,9 @@ def check_quarantine_share(access: WarehouseAccess, as_of: date, t: GateThreshol
                            "rerun the date")
     reads: dict[str, dict] = {}
     for obj, sources, rows_read, rows_bad in access.fetchall(
-            f"select object, count(*), sum(rows_read), sum(rows_bad) from ({LATEST_READS}) latest "
+            f"select object, count(*), sum(rows_read), sum(rows_bad) from ("
+            f"select object, source, max(rows_read) as rows_read, max(rows_bad) as rows_bad "
+            f"from ({COUNTED_READS}) counted group by object, source) per_source "
             f"group by object order by object", [as_of]):
         reads[obj] = {"sources": int(sources), "rows_delivered": int(rows_read or 0),
                       "rows_bad_reported": int(rows_bad or 0)}

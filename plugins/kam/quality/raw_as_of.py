@@ -34,7 +34,8 @@ class RawAsOf:
             return f"raw.{obj}"
         contract = OBJECTS[obj]
         keys = ", ".join(contract.key)
-        order = "updated_at desc, _load_seq desc" if contract.has_updated_at else "_load_seq desc"
+        order = ("updated_at desc nulls last, _load_seq desc nulls last" if contract.has_updated_at
+                 else "_load_seq desc nulls last")  # as dbt's macro raw_as_of, on every engine
         return (f"(select * from (select h.*, row_number() over (partition by {keys} order by {order}) "
                 f"as gate_version_rank from raw_history.{obj} h "
                 f"where h._as_of_date <= date '{self.as_of.isoformat()}') ranked where gate_version_rank = 1)")

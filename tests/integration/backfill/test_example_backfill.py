@@ -20,7 +20,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from tests.integration.expected_tables import warehouse_rows
+from tests.integration.expected_tables import CHANGES_SINCE_2026_10_14, warehouse_rows
 from tests.integration.publish.reporting_reads import table_fingerprints
 
 pytestmark = pytest.mark.slow
@@ -161,14 +161,7 @@ def test_backfill_segment_changes_are_against_the_published_date_before_d(backfi
         select customer_id, attribute, previous_value, current_value, previous_as_of_date, as_of_date
         from marts_backfill.segment_changes order by customer_id, attribute""")
 
-    assert changes == [
-        {"customer_id": "000042", "attribute": "customer", "previous_value": None, "current_value": "new",
-         "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
-        {"customer_id": "000517", "attribute": "abc_revenue", "previous_value": "A", "current_value": "B",
-         "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
-        {"customer_id": "000517", "attribute": "is_key_account", "previous_value": "true", "current_value": "false",
-         "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
-    ]
+    assert changes == CHANGES_SINCE_2026_10_14
 
 
 def test_backfill_win_back_list_counts_only_key_accounts_published_before_d(backfilled, example_warehouse):

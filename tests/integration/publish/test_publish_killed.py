@@ -121,6 +121,9 @@ def test_a_killed_first_publication_leaves_no_published_row(settings):
 
     assert reconcile_publishing(settings) == [Reconciled("night-1", as_of_of(1), REMOVED)]
     assert _warehouse_runs(settings) == []
+    # the tables the killed publication replaced are gone too: a later blocked night's snapshot
+    # must not show BI a night nobody published
+    assert set(warehouse_fingerprints(settings.warehouse)) <= {"pipeline_runs"}
 
 
 def test_a_published_run_is_published_in_the_warehouse_and_in_bi(settings):

@@ -93,3 +93,16 @@ def test_without_meta_source_reads_the_check_fails_closed(warehouse, gate):
     check = gate().check("quarantine_share")
     assert not check.passed
     assert check.message == "meta.source_reads not found: the reads of the date cannot be judged"
+
+
+def test_a_rerun_reading_a_table_again_does_not_hide_the_first_reads_bad_rows(warehouse, gate):
+    table = "table:orders"
+    fw.add_read(warehouse, "order_lines", table, "table:all:400:2026-10-15 20:00:00", 400, 20)
+    fw.add_quarantine(warehouse, "order_lines", 20, version="table:all:400:2026-10-15 20:00:00", source=table)
+    # the rerun reads the same table from the watermark minus the lookback: fewer rows, no new bad ones
+    fw.add_read(warehouse, "order_lines", table, "table:2026-10-12:150:2026-10-15 20:00:00", 150, 0,
+                run_id="rerun", read_at="2026-10-16 09:00:00")
+    check = gate(run_id="rerun").check("quarantine_share")
+    lines = check.details["objects"]["order_lines"]
+    assert (lines["sources"], lines["rows_delivered"], lines["open"]) == (1, 400, 20)
+    assert not check.passed and check.observed == pytest.approx(20 / 400)

@@ -12,22 +12,9 @@ import pytest
 
 from kam.publish import postgres_store
 from kam.publish.run_record import PUBLISHED, run_record
-from tests.postgres.pg_cluster import ThrowawayCluster, find_bindir
 
 pytestmark = pytest.mark.postgres
 TABLES = ("customer_segments", "customer_segments_history")
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    bindir = find_bindir()
-    if bindir is None:
-        pytest.skip("PostgreSQL server binaries not found (tests/postgres/install_postgres.sh)")
-    cluster = ThrowawayCluster(bindir).start()
-    try:
-        yield cluster.create_database("kam_backfill_publish")
-    finally:
-        cluster.stop()
 
 
 def _candidates(con, schema: str, day: int, customers: int, history_days: tuple[int, ...]) -> None:
@@ -61,8 +48,8 @@ def _rows(con, sql: str) -> list[tuple]:
     return rows
 
 
-def test_a_backfill_on_postgres_replaces_only_the_history_of_d(pg_url):
-    con = psycopg2.connect(pg_url)
+def test_a_backfill_on_postgres_replaces_only_the_history_of_d(pg_database):
+    con = psycopg2.connect(pg_database)
     try:
         _candidates(con, "marts", 5, 4, history_days=(3,))
         postgres_store.publish(con, TABLES, _record("night-5", 5))
