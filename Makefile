@@ -24,7 +24,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: install run backfill test reliability bench demo-data airflow-db clean
+.PHONY: install run backfill lint test reliability bench demo-data airflow-db clean
 
 install: $(VENV)/.installed
 
@@ -54,7 +54,13 @@ backfill: install
 	@test -n "$(FROM)" -a -n "$(TO)" || (echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [VARS='{...}']"; exit 2)
 	$(BIN)/python -m kam.cli.backfill --from $(FROM) --to $(TO) $(if $(VARS),--vars '$(VARS)')
 
-test: install airflow-db
+# ruff (lint and format) on the Python, sqlfluff on the dbt SQL (.sqlfluff); the same hooks run in pre-commit.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/sqlfluff lint dbt_project
+
+test: install lint airflow-db
 	bash tests/postgres/install_postgres.sh
 	$(BIN)/python -m pytest
 

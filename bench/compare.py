@@ -1,12 +1,5 @@
-"""Equality checks of the benchmark, done in DuckDB.
-
-`compare_reference`: the pandas reference (abc_revenue, xyz_class, lapse_status
-per customer) against the warehouse's `marts.customer_segments`. A customer the
-reference does not know (a CRM account without orders) must be unclassified and
-`never_ordered` on our side.
-
-`compare_warehouses`: every table of schema `marts` (the candidates that publish
-copies to `reporting`) in two warehouses, row for row (`except all` both ways).
+"""The benchmark's equality checks, in DuckDB: the pandas reference against `marts.customer_segments`
+(`compare_reference`), and every `marts` table of two warehouses row for row (`compare_warehouses`).
 """
 from __future__ import annotations
 

@@ -1,10 +1,4 @@
-"""Scale generator for the benchmark: a contract-format source drop of N order lines.
-
-Vectorised with NumPy and Arrow (10M lines in well under a minute): the order
-system as Parquet part files (`orders_partNNN.parquet`, `order_lines_partNNN.parquet`,
-`fx_rates.parquet`), the CRM as CSV/JSONL exports, about one customer per 200
-lines with Pareto-like sizes. `make_delta` writes the next night's drop: new
-orders dated D+1 and deliveries of recent open orders, as new part files.
+"""Scale generator for the benchmark: a contract-format drop of N order lines, and the next night's delta.
 
     python -m bench.generate_scale --lines 1000000 --out /tmp/drop --as-of 2026-11-21 [--delta-out /tmp/next]
 """

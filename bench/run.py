@@ -1,26 +1,11 @@
-"""`make bench`: the nightly pipeline at scale, measured stage by stage.
+"""`make bench`: the nightly pipeline at scale, measured stage by stage (wall, CPU, peak RSS).
 
     python -m bench.run --scale 1m|10m|<N>[k|m] [--no-dag] [--work DIR] [--keep] [--results DIR]
 
-In a temporary folder (never `var/`): a Parquet drop of N order lines for D and
-the next night's drop (D+1: the same history plus one day of changes). Then, each
-stage a subprocess measured for wall time, CPU time and peak RSS of its process tree:
-
-- first night at D: extraction, dbt build, gate, publish, export (`bench.stage`);
-- floor: one DuckDB query over the loaded lines, revenue per customer and month;
-- reference: the ABC, XYZ and lapse rules in plain pandas over the Parquet drop,
-  against our dbt models of the same rules; outputs compared for equality;
-- next night at D+1 on the same warehouse (incremental), the same stages; a copy
-  of the warehouse taken before is rebuilt with `dbt build --full-refresh` and
-  every `marts` table compared with the incremental build;
-- the whole `kam_nightly` DAG run (`python -m kam.cli.run_nightly`), first and next
-  night, in its own KAM_HOME and AIRFLOW_HOME (skip with --no-dag);
-- DAG parse time of dags/ (DagBag in a fresh process).
-
-Results: `bench/results/bench_<scale>.json` and `.md`, and the table printed.
-Exit code 1 when a stage failed or an equality check did not hold; missed
-targets are reported, not fatal.
+Two nights on a generated drop in a temporary folder, checked against a pandas reference and a full
+refresh; results in bench/results/. Exit 1 when a stage fails or an equality does not hold.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,7 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import psutil
@@ -47,11 +32,24 @@ RESULTS_DIR = REPO_ROOT / "bench" / "results"
 DEFAULT_AS_OF = date(2026, 11, 21)
 THREE_RULES_SELECT = ["+int_customer_abc", "+int_customer_xyz", "+int_customer_lapse"]
 # Variables the runner sets itself: an outer value (e.g. make's KAM_HOME=var) must not leak in.
-OWNED_VARIABLES = ("KAM_HOME", "AIRFLOW_HOME", "KAM_WAREHOUSE", "KAM_REPORTING_DB", "KAM_EXPORT_DIR",
-                   "KAM_REPORT_DIR", "KAM_ORDERS_SOURCE", "KAM_CRM_SOURCE")
-TELEMETRY_OFF = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "False", "DO_NOT_TRACK": "1",
-                 "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False", "GX_ANALYTICS_ENABLED": "False",
-                 "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__UNIT_TEST_MODE": "False"}
+OWNED_VARIABLES = (
+    "KAM_HOME",
+    "AIRFLOW_HOME",
+    "KAM_WAREHOUSE",
+    "KAM_REPORTING_DB",
+    "KAM_EXPORT_DIR",
+    "KAM_REPORT_DIR",
+    "KAM_ORDERS_SOURCE",
+    "KAM_CRM_SOURCE",
+)
+TELEMETRY_OFF = {
+    "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    "DO_NOT_TRACK": "1",
+    "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+    "GX_ANALYTICS_ENABLED": "False",
+    "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+    "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+}
 
 
 def parse_scale(text: str) -> int:
@@ -66,13 +64,17 @@ def stage_env(home: Path, drop: Path, **extra: str) -> dict[str, str]:
     """The environment of a stage: this KAM_HOME and these sources, nothing inherited about paths."""
     env = {k: v for k, v in os.environ.items() if k not in OWNED_VARIABLES}
     env.update(TELEMETRY_OFF)
-    env.update({
-        "KAM_HOME": str(home), "AIRFLOW_HOME": str(home / "airflow"),
-        "KAM_ORDERS_SOURCE": str(drop / "erp"), "KAM_CRM_SOURCE": str(drop / "crm"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
-        "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "plugins"), str(REPO_ROOT)]),
-    })
+    env.update(
+        {
+            "KAM_HOME": str(home),
+            "AIRFLOW_HOME": str(home / "airflow"),
+            "KAM_ORDERS_SOURCE": str(drop / "erp"),
+            "KAM_CRM_SOURCE": str(drop / "crm"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO_ROOT / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO_ROOT / "plugins"),
+            "PYTHONPATH": os.pathsep.join([str(REPO_ROOT / "plugins"), str(REPO_ROOT)]),
+        }
+    )
     env.update(extra)
     return env
 
@@ -87,13 +89,18 @@ class Bench:
         self.checks: dict[str, dict] = {}
         self.python = sys.executable
 
-    def step(self, section: str, stage: str, args: list[str], env: dict[str, str], note: str = "",
-             module: str = "bench.stage") -> dict:
+    def step(
+        self,
+        section: str,
+        stage: str,
+        args: list[str],
+        env: dict[str, str],
+        note: str = "",
+        module: str = "bench.stage",
+    ) -> dict:
         """Measure `python -m <module> <args>` and record it as a row."""
         slug = re.sub(r"[^a-z0-9]+", "_", f"{section} {stage}".lower()).strip("_")
-        run_results = Path(env["KAM_HOME"]) / "dbt" / "target" / "run_results.json"
-        if args and args[0] == "dbt":
-            run_results.unlink(missing_ok=True)  # never report a previous invocation's results
+        run_results = Path(env["KAM_HOME"]) / "dbt" / "target" / "run_results.json"  # kam.pipeline.build's
         m = measure([self.python, "-m", module, *args], env, self.work / "logs" / f"{slug}.log", cwd=REPO_ROOT)
         row = {"section": section, "stage": stage, **m.to_dict(), "note": note}
         if args and args[0] == "dbt":
@@ -104,17 +111,18 @@ class Bench:
         self.rows.append(row)
         (self.work / "rows_so_far.json").write_text(json.dumps(self.rows, indent=1))  # readable mid-run
         flag = "ok" if m.returncode == 0 else f"FAILED (exit {m.returncode}), log {m.log}"
-        print(f"  {section:<12} {stage:<40} {m.wall_s:9.2f} s wall {m.cpu_s:9.2f} s CPU "
-              f"{m.peak_rss_mb:9.0f} MB  {flag}", flush=True)
+        print(
+            f"  {section:<12} {stage:<40} {m.wall_s:9.2f} s wall {m.cpu_s:9.2f} s CPU {m.peak_rss_mb:9.0f} MB  {flag}",
+            flush=True,
+        )
         if m.returncode != 0:
             print("    " + "\n    ".join(Path(m.log).read_text(errors="replace").splitlines()[-15:]), flush=True)
         return row
 
-    def night(self, section: str, env: dict[str, str], as_of: date, run_id: str,
-              before_gate=None) -> None:
+    def night(self, section: str, env: dict[str, str], as_of: date, run_id: str, before_gate=None) -> None:
         """Extraction, dbt build, gate, publish, export for `as_of`."""
         d = as_of.isoformat()
-        started = datetime.now(timezone.utc).isoformat()
+        started = datetime.now(UTC).isoformat()
         self.step(section, "extraction", ["extract", "--as-of", d, "--run-id", run_id], env)
         self.step(section, "dbt build", ["dbt", "--as-of", d], env)
         if before_gate is not None:
@@ -123,12 +131,14 @@ class Bench:
         self.step(section, "publish", ["publish", "--as-of", d, "--run-id", run_id], env)
         self.step(section, "export", ["export", "--as-of", d, "--run-id", run_id], env)
 
-    def reference(self, section: str, stage: str, env: dict[str, str], drop: Path, as_of: date,
-                  warehouse: Path, check: str) -> None:
+    def reference(
+        self, section: str, stage: str, env: dict[str, str], drop: Path, as_of: date, warehouse: Path, check: str
+    ) -> None:
         """The pandas reference over `drop`, then its outputs compared with our customer_segments."""
         out = self.work / f"reference_{as_of.isoformat()}.parquet"
-        row = self.step(section, stage, ["reference", "--drop", str(drop), "--as-of", as_of.isoformat(),
-                                         "--out", str(out)], env)
+        row = self.step(
+            section, stage, ["reference", "--drop", str(drop), "--as-of", as_of.isoformat(), "--out", str(out)], env
+        )
         if row["returncode"] == 0:
             self.checks[check] = _safe(lambda: compare_reference(warehouse, out))
         else:
@@ -150,8 +160,9 @@ def copy_warehouse(source: Path, target: Path) -> None:
         shutil.copy2(wal, target.with_name(target.name + ".wal"))
 
 
-def run_bench(scale: str, lines: int, work: Path, results_dir: Path, with_dag: bool = True,
-              as_of: date = DEFAULT_AS_OF) -> dict:
+def run_bench(
+    scale: str, lines: int, work: Path, results_dir: Path, with_dag: bool = True, as_of: date = DEFAULT_AS_OF
+) -> dict:
     """Every measurement of one scale; writes and returns the result document."""
     next_day = as_of + timedelta(days=1)
     bench = Bench(work, lines)
@@ -159,9 +170,14 @@ def run_bench(scale: str, lines: int, work: Path, results_dir: Path, with_dag: b
     print(f"benchmark {scale}: {lines:,} order lines, as-of {as_of}, work folder {work}", flush=True)
 
     base_env = stage_env(work / "stages", drop)
-    bench.step("setup", "generate drop + next-night delta",
-               ["--lines", str(lines), "--out", str(drop), "--as-of", as_of.isoformat(), "--delta-out", str(next_drop)],
-               base_env, module="bench.generate_scale", note="not part of the pipeline")
+    bench.step(
+        "setup",
+        "generate drop + next-night delta",
+        ["--lines", str(lines), "--out", str(drop), "--as-of", as_of.isoformat(), "--delta-out", str(next_drop)],
+        base_env,
+        module="bench.generate_scale",
+        note="not part of the pipeline",
+    )
     manifest = json.loads((drop / "manifest.json").read_text())
     delta = json.loads((next_drop / "manifest_delta.json").read_text())
 
@@ -171,50 +187,93 @@ def run_bench(scale: str, lines: int, work: Path, results_dir: Path, with_dag: b
     warehouse = stages_home / "warehouse.duckdb"
     bench.night("first night", first_env, as_of, f"bench_{as_of}")
 
-    bench.step("floor", "revenue per customer and month", ["floor"], first_env,
-               note="one DuckDB query over raw.order_lines join raw.orders")
+    bench.step(
+        "floor",
+        "revenue per customer and month",
+        ["floor"],
+        first_env,
+        note="one DuckDB query over raw.order_lines join raw.orders",
+    )
 
-    bench.step("reference", "ours: dbt models of the three rules",
-               ["dbt", "--as-of", as_of.isoformat(), "--run", "--full-refresh", "--select", *THREE_RULES_SELECT],
-               first_env, note="dbt run --full-refresh --select " + " ".join(THREE_RULES_SELECT))
-    bench.reference("reference", "pandas reference", first_env, drop, as_of, warehouse,
-                    "reference equals ours (first night)")
+    bench.step(
+        "reference",
+        "ours: dbt models of the three rules",
+        ["dbt", "--as-of", as_of.isoformat(), "--run", "--full-refresh", "--select", *THREE_RULES_SELECT],
+        first_env,
+        note="dbt run --full-refresh --select " + " ".join(THREE_RULES_SELECT),
+    )
+    bench.reference(
+        "reference", "pandas reference", first_env, drop, as_of, warehouse, "reference equals ours (first night)"
+    )
 
     # Next night on the same warehouse; a copy taken after extraction is rebuilt from scratch.
     next_env = stage_env(stages_home, next_drop)
     refresh_home = work / "full_refresh"
     refresh_warehouse = refresh_home / "warehouse.duckdb"
-    bench.night("next night", next_env, next_day, f"bench_{next_day}",
-                before_gate=lambda: copy_warehouse(warehouse, refresh_warehouse))
+    bench.night(
+        "next night",
+        next_env,
+        next_day,
+        f"bench_{next_day}",
+        before_gate=lambda: copy_warehouse(warehouse, refresh_warehouse),
+    )
     refresh_env = stage_env(refresh_home, next_drop, KAM_WAREHOUSE=str(refresh_warehouse))
-    bench.step("next night", "dbt build --full-refresh (same night)",
-               ["dbt", "--as-of", next_day.isoformat(), "--full-refresh"], refresh_env,
-               note="on a copy of the warehouse; informative")
+    bench.step(
+        "next night",
+        "dbt build --full-refresh (same night)",
+        ["dbt", "--as-of", next_day.isoformat(), "--full-refresh"],
+        refresh_env,
+        note="on a copy of the warehouse; informative",
+    )
     bench.checks["incremental equals full refresh (next night, marts)"] = _safe(
-        lambda: compare_warehouses(warehouse, refresh_warehouse))
-    bench.reference("next night", "pandas reference (check only)", next_env, next_drop, next_day, warehouse,
-                    "reference equals ours (next night)")
+        lambda: compare_warehouses(warehouse, refresh_warehouse)
+    )
+    bench.reference(
+        "next night",
+        "pandas reference (check only)",
+        next_env,
+        next_drop,
+        next_day,
+        warehouse,
+        "reference equals ours (next night)",
+    )
 
     # The whole DAG, both nights.
     if with_dag:
         dag_home = work / "dag"
         dag_first = stage_env(dag_home, drop)
-        prepared = _safe(lambda: _prepare_airflow(dag_first, work / "logs" / "airflow_prepare.log")
-                         or {"equal": True})
+        prepared = _safe(lambda: _prepare_airflow(dag_first, work / "logs" / "airflow_prepare.log") or {"equal": True})
         if prepared.get("equal"):
-            bench.step("first night", "kam_nightly (whole DAG run)", ["--as-of", as_of.isoformat()], dag_first,
-                       module="kam.cli.run_nightly", note="airflow dags test, whole process tree")
-            bench.step("next night", "kam_nightly (whole DAG run)", ["--as-of", next_day.isoformat()],
-                       stage_env(dag_home, next_drop), module="kam.cli.run_nightly",
-                       note="airflow dags test, whole process tree")
+            bench.step(
+                "first night",
+                "kam_nightly (whole DAG run)",
+                ["--as-of", as_of.isoformat()],
+                dag_first,
+                module="kam.cli.run_nightly",
+                note="airflow dags test, whole process tree",
+            )
+            bench.step(
+                "next night",
+                "kam_nightly (whole DAG run)",
+                ["--as-of", next_day.isoformat()],
+                stage_env(dag_home, next_drop),
+                module="kam.cli.run_nightly",
+                note="airflow dags test, whole process tree",
+            )
             bench.checks["DAG run equals stage run (next night, marts)"] = _safe(
-                lambda: compare_warehouses(warehouse, dag_home / "warehouse.duckdb"))
+                lambda: compare_warehouses(warehouse, dag_home / "warehouse.duckdb")
+            )
         else:
             bench.checks["airflow metadata DB ready"] = prepared
 
     parse_out = work / "dag_parse.json"
-    parse_row = bench.step("dag parse", "DagBag(dags/)", ["dag_parse", "--out", str(parse_out)],
-                           stage_env(work / "dag", drop), note="fresh process; parse_s excludes importing Airflow")
+    parse_row = bench.step(
+        "dag parse",
+        "DagBag(dags/)",
+        ["dag_parse", "--out", str(parse_out)],
+        stage_env(work / "dag", drop),
+        note="fresh process; parse_s excludes importing Airflow",
+    )
     if parse_out.exists():
         parse_row["parse_s"] = json.loads(parse_out.read_text())["parse_s"]
         parse_row["note"] += f"; DagBag fill {parse_row['parse_s']:.2f} s"
@@ -224,15 +283,20 @@ def run_bench(scale: str, lines: int, work: Path, results_dir: Path, with_dag: b
         other = json.loads((results_dir / "bench_1m.json").read_text())["rows"]
     settings_threads = os.environ.get("KAM_DUCKDB_THREADS", "2")
     result = {
-        "scale": scale, "order_lines": manifest["order_lines"], "orders": manifest["orders"],
-        "customers": manifest["customers"], "as_of": as_of.isoformat(), "delta": delta,
-        "started_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "scale": scale,
+        "order_lines": manifest["order_lines"],
+        "orders": manifest["orders"],
+        "customers": manifest["customers"],
+        "as_of": as_of.isoformat(),
+        "delta": delta,
+        "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.node()}: {psutil.cpu_count()} CPUs, "
-                   f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM, Python {platform.python_version()}",
+        f"{psutil.virtual_memory().total / 2**30:.0f} GB RAM, Python {platform.python_version()}",
         "duckdb_threads": settings_threads,
         "duckdb_memory_limit": os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", "4GB"),
         "extract_memory_limit": os.environ.get("KAM_EXTRACT_MEMORY_LIMIT", "2GB"),
-        "rows": bench.rows, "checks": bench.checks,
+        "rows": bench.rows,
+        "checks": bench.checks,
         "targets": [t.to_dict() for t in evaluate(bench.rows, scale, other)],
         "work": str(work),
     }
@@ -247,8 +311,9 @@ def _prepare_airflow(env: dict[str, str], log: Path) -> None:
     Path(env["AIRFLOW_HOME"]).mkdir(parents=True, exist_ok=True)
     code = "import os; from kam.cli.airflow_env import ensure_pool; ensure_pool(dict(os.environ))"
     with log.open("w") as out:
-        done = subprocess.run([sys.executable, "-c", code], env=env, cwd=REPO_ROOT, stdout=out,
-                              stderr=subprocess.STDOUT)
+        done = subprocess.run(
+            [sys.executable, "-c", code], env=env, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT
+        )
     if done.returncode != 0:
         raise RuntimeError(f"airflow metadata DB / pool setup failed, see {log}")
 
@@ -265,15 +330,16 @@ def dbt_profile(run_results: Path, top: int = 8) -> dict:
         count, seconds = per_type.get(kind, (0, 0.0))
         per_type[kind] = (count + 1, seconds + result["execution_time"])
         nodes.append((result["execution_time"], result["unique_id"].split(".", 2)[-1]))
-    return {"elapsed_s": round(data["elapsed_time"], 3),
-            "per_type": {k: {"nodes": c, "execution_s": round(t, 2)} for k, (c, t) in sorted(per_type.items())},
-            "slowest": [{"node": n, "execution_s": round(t, 2)} for t, n in sorted(nodes, reverse=True)[:top]]}
+    return {
+        "elapsed_s": round(data["elapsed_time"], 3),
+        "per_type": {k: {"nodes": c, "execution_s": round(t, 2)} for k, (c, t) in sorted(per_type.items())},
+        "slowest": [{"node": n, "execution_s": round(t, 2)} for t, n in sorted(nodes, reverse=True)[:top]],
+    }
 
 
 def succeeded(result: dict) -> bool:
     """Every stage exited 0 and every equality check held."""
-    return all(r["returncode"] == 0 for r in result["rows"]) and all(
-        c.get("equal") for c in result["checks"].values())
+    return all(r["returncode"] == 0 for r in result["rows"]) and all(c.get("equal") for c in result["checks"].values())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -291,8 +357,10 @@ def main(argv: list[str] | None = None) -> int:
     result = run_bench(args.scale.lower(), lines, work, args.results, with_dag=not args.no_dag, as_of=args.as_of)
     ok = succeeded(result)
     if not ok:
-        print(f"benchmark: a stage failed or an equality check did not hold (see above); "
-              f"work folder kept: {work}", file=sys.stderr)
+        print(
+            f"benchmark: a stage failed or an equality check did not hold (see above); work folder kept: {work}",
+            file=sys.stderr,
+        )
     elif not args.keep and args.work is None:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1

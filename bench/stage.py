@@ -1,114 +1,98 @@
-"""One stage of the benchmark, run in its own process so it can be measured alone.
+"""One stage of the benchmark in its own process, so it can be measured alone.
 
-    python -m bench.stage extract   --run-id ID
-    python -m bench.stage dbt       --as-of D [--full-refresh] [--select SPEC ...] [--run]
-    python -m bench.stage gate      --as-of D --run-id ID
-    python -m bench.stage publish   --as-of D --run-id ID
-    python -m bench.stage export    --as-of D --run-id ID
-    python -m bench.stage floor
-    python -m bench.stage reference --drop DIR --as-of D --out FILE.parquet
-    python -m bench.stage dag_parse --out FILE.json
+    python -m bench.stage extract|dbt|gate|publish|export|floor|reference|dag_parse [options]
 
-Settings come from the `KAM_*` environment the runner sets (KAM_HOME, sources,
-warehouse). The gate writes its result to `<KAM_HOME>/bench/gate_<D>.json`, which
-publish reads: a passed gate publishes, a blocked one is recorded as blocked.
-Exit code 0 = the stage did its job.
+Pipeline stages are the `kam.pipeline` stages the DAG runs. Exit 0: done; 3: the gate blocked.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import sys
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
+
 
 def _gate_file(home: Path, as_of: str) -> Path:
     return home / "bench" / f"gate_{as_of}.json"
 
 
-def dbt_failures(run_results: Path) -> list[str]:
-    """Names of the nodes that failed (then those skipped) in a dbt `run_results.json`."""
-    from kam.dbt_results import failures_from_run_results
+def _dbt_file(home: Path, as_of: str) -> Path:
+    return home / "bench" / f"dbt_{as_of}.json"
 
-    if not run_results.exists():
-        return [f"dbt build left no run_results.json at {run_results}"]
-    return failures_from_run_results(json.loads(run_results.read_text()))
+
+def _plan(args):
+    """The settings of the `KAM_*` environment and the plan of D (`kam.pipeline.plan`)."""
+    from kam import pipeline
+    from kam.config import load_settings
+
+    settings = load_settings()
+    return settings, pipeline.plan(settings, date.fromisoformat(args.as_of))
 
 
 def stage_extract(args) -> int:
-    from kam.config import load_settings
-    from kam.extract import extract_all
+    from kam import pipeline
 
-    report = extract_all(load_settings(), args.run_id, date.fromisoformat(args.as_of))
-    print(json.dumps(report.to_dict())[:4000])
+    settings, plan = _plan(args)
+    print(json.dumps(pipeline.extract(settings, plan, "all", run_id=args.run_id))[:4000])
     return 0
 
 
 def stage_dbt(args) -> int:
-    from kam.config import load_settings
-    from kam.dbt_env import NIGHTLY_DBT_EXCLUDE, run_dbt
+    from kam import pipeline
 
-    settings = load_settings()
-    # the nightly's build: unit tests excluded, as in the DAG
-    command = ["run"] if args.run else ["build", "--exclude", *NIGHTLY_DBT_EXCLUDE]
-    if args.full_refresh:
-        command.append("--full-refresh")
-    if args.select:
-        command += ["--select", *args.select]
-    result = run_dbt(settings, command, as_of=args.as_of, check=False)
-    print(result.stdout[-20000:])
-    print(result.stderr[-5000:], file=sys.stderr)
-    failures = dbt_failures(settings.home / "dbt" / "target" / "run_results.json")
-    state = settings.home / "bench" / f"dbt_failures_{args.as_of}.json"
+    settings, plan = _plan(args)
+    dbt = pipeline.build(
+        settings, plan, select=tuple(args.select or ()), models_only=args.run, full_refresh=args.full_refresh
+    )
+    print(dbt["output"])
+    state = _dbt_file(settings.home, args.as_of)
     state.parent.mkdir(parents=True, exist_ok=True)
-    state.write_text(json.dumps(failures))
-    return result.returncode
+    state.write_text(json.dumps({"failures": dbt["failures"], "outcome": dbt["outcome"]}))
+    return dbt["returncode"]
 
 
 def stage_gate(args) -> int:
-    from kam.config import load_settings
-    from kam.quality import run_gate, write_report
-    from kam.warehouse import connect
+    from kam import pipeline
 
-    settings = load_settings()
-    failures_file = settings.home / "bench" / f"dbt_failures_{args.as_of}.json"
-    failures = json.loads(failures_file.read_text()) if failures_file.exists() else []
-    con = connect(settings)
-    try:
-        result = run_gate(con, run_id=args.run_id, as_of=date.fromisoformat(args.as_of),
-                          dbt_failures=failures, settings=settings)
-    finally:
-        con.close()
-    write_report(result, settings.report_dir)
-    gate_json = json.loads(result.to_json())
+    settings, plan = _plan(args)
+    dbt_file = _dbt_file(settings.home, args.as_of)
+    dbt = json.loads(dbt_file.read_text()) if dbt_file.exists() else {"failures": [], "outcome": None}
+    verdict = pipeline.gate(
+        settings, plan, run_id=args.run_id, dbt_failures=dbt["failures"], dbt_outcome=dbt["outcome"]
+    )
     gate_file = _gate_file(settings.home, args.as_of)
     gate_file.parent.mkdir(parents=True, exist_ok=True)
-    gate_file.write_text(json.dumps({"started_at": args.started_at, "gate": gate_json}))
-    print(result.summary())
+    gate_file.write_text(json.dumps({"started_at": args.started_at, "gate": verdict}))
+    print(
+        f"gate {'passed' if verdict['passed'] else 'BLOCKED'}: "
+        f"{[c['name'] for c in verdict['failed_checks']]}; report {verdict['report_path']}"
+    )
     return 0
 
 
 def stage_publish(args) -> int:
-    from kam.config import load_settings
-    from kam.publish import publish_run, record_blocked
+    from kam import pipeline
 
-    settings = load_settings()
+    settings, plan = _plan(args)
     saved = json.loads(_gate_file(settings.home, args.as_of).read_text())
-    gate_json = saved["gate"]
-    started = saved.get("started_at") or datetime.now(timezone.utc).isoformat()
-    publish = publish_run if gate_json.get("passed") else record_blocked
-    result = publish(settings, run_id=args.run_id, as_of=args.as_of, started_at=started,
-                     gate_result_json=gate_json)
-    print(f"{result.status}: {result.row_counts}")
-    return 0 if result.status == "published" else 3
+    started = saved.get("started_at") or datetime.now(UTC).isoformat()
+    try:
+        result = pipeline.publish_or_block(settings, plan, saved["gate"], run_id=args.run_id, started_at=started)
+    except pipeline.GateBlocked as blocked:
+        print(f"blocked: {blocked}")
+        return 3
+    print(f"{result['status']}: {result['row_counts']}")
+    return 0
 
 
 def stage_export(args) -> int:
-    from kam.config import load_settings
-    from kam.export import export_run
+    from kam import pipeline
 
-    print(export_run(load_settings(), run_id=args.run_id, as_of=args.as_of))
+    settings, plan = _plan(args)
+    print(pipeline.export(settings, plan, run_id=args.run_id))
     return 0
 
 
@@ -133,8 +117,15 @@ def stage_floor(args) -> int:
     try:
         started = time.perf_counter()
         rows, revenue = con.execute(FLOOR_SQL).fetchone()
-        print(json.dumps({"customer_months": rows, "revenue": float(revenue or 0),
-                          "query_s": round(time.perf_counter() - started, 3)}))
+        print(
+            json.dumps(
+                {
+                    "customer_months": rows,
+                    "revenue": float(revenue or 0),
+                    "query_s": round(time.perf_counter() - started, 3),
+                }
+            )
+        )
     finally:
         con.close()
     return 0
@@ -151,25 +142,43 @@ def stage_reference(args) -> int:
 
 def stage_dag_parse(args) -> int:
     """Parse dags/ with a DagBag in this fresh process; the parse time excludes importing Airflow itself."""
-    from airflow.dag_processing.dagbag import DagBag  # noqa: F401  (Airflow loaded, as in a DAG processor)
+    from airflow.dag_processing.dagbag import DagBag
 
     from kam.config import REPO_ROOT
 
     started = time.perf_counter()
     bag = DagBag(dag_folder=str(REPO_ROOT / "dags"))
     parse_s = time.perf_counter() - started
-    stats = [{"file": s.file, "duration_s": s.duration.total_seconds() if hasattr(s.duration, "total_seconds")
-              else float(s.duration), "dags": s.dag_num, "tasks": s.task_num} for s in bag.dagbag_stats]
-    result = {"parse_s": round(parse_s, 3), "dag_ids": sorted(bag.dag_ids),
-              "import_errors": {str(k): str(v)[-2000:] for k, v in bag.import_errors.items()}, "files": stats}
+    stats = [
+        {
+            "file": s.file,
+            "duration_s": s.duration.total_seconds() if hasattr(s.duration, "total_seconds") else float(s.duration),
+            "dags": s.dag_num,
+            "tasks": s.task_num,
+        }
+        for s in bag.dagbag_stats
+    ]
+    result = {
+        "parse_s": round(parse_s, 3),
+        "dag_ids": sorted(bag.dag_ids),
+        "import_errors": {str(k): str(v)[-2000:] for k, v in bag.import_errors.items()},
+        "files": stats,
+    }
     Path(args.out).write_text(json.dumps(result, indent=1))
     print(json.dumps(result)[:3000])
     return 0 if not bag.import_errors and bag.dag_ids else 4
 
 
-STAGES = {"extract": stage_extract, "dbt": stage_dbt, "gate": stage_gate, "publish": stage_publish,
-          "export": stage_export, "floor": stage_floor, "reference": stage_reference,
-          "dag_parse": stage_dag_parse}
+STAGES = {
+    "extract": stage_extract,
+    "dbt": stage_dbt,
+    "gate": stage_gate,
+    "publish": stage_publish,
+    "export": stage_export,
+    "floor": stage_floor,
+    "reference": stage_reference,
+    "dag_parse": stage_dag_parse,
+}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,7 +1,9 @@
-{#- D, the as-of date, as a SQL date literal (var `as_of_date`; default yesterday). -#}
+{#- D, the as-of date, as a SQL date literal: the var `as_of_date`, always passed by the pipeline
+    (kam.pipeline.as_of_date is the one rule for D). A build without it fails instead of guessing. -#}
 {% macro as_of_date() -%}
     {%- set d = var('as_of_date') -%}
-    {%- if d -%} cast('{{ d }}' as date)
-    {%- else -%} cast({{ dbt.dateadd('day', -1, 'current_date') }} as date)
+    {%- if execute and not d -%}
+        {{ exceptions.raise_compiler_error("dbt var as_of_date is not set: pass --vars '{as_of_date: YYYY-MM-DD}'") }}
     {%- endif -%}
+    cast('{{ d }}' as date)
 {%- endmacro %}

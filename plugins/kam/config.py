@@ -74,10 +74,6 @@ class Settings:
     extract_memory_limit: str = DEFAULT_EXTRACT_MEMORY_LIMIT  # KAM_EXTRACT_MEMORY_LIMIT, extraction's DuckDB limit
 
     @property
-    def warehouse_is_postgres(self) -> bool:
-        return self.warehouse.startswith(("postgresql://", "postgres://", "postgresql+"))
-
-    @property
     def landing(self) -> Path:
         """The local DuckDB file extraction writes when the warehouse is PostgreSQL.
 

@@ -1,18 +1,19 @@
 """Environment and command line for running dbt against the configured warehouse.
 
 The dbt profile (`dbt_project/profiles.yml`) reads only environment variables;
-this module derives them from the `KAM_*` settings: the target (duckdb or
-postgres), the DuckDB path or the PostgreSQL parts of the URL, and telemetry off.
+this module derives them from the `KAM_*` settings: the Warehouse's target and
+connection (`Warehouse.dbt_env`, kam.warehouse), the DuckDB session limits, and
+telemetry off.
 """
+
 from __future__ import annotations
 
 import json
 import os
-import sys
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
-from urllib.parse import unquote, urlparse
 
 from kam.config import DBT_PROJECT_DIR, Settings
 
@@ -33,18 +34,9 @@ def profile_env(settings: Settings) -> dict[str, str]:
     env = dict(TELEMETRY_OFF)
     env["KAM_DUCKDB_THREADS"] = str(settings.duckdb_threads)
     env["KAM_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
-    if settings.warehouse_is_postgres:
-        url = urlparse(settings.warehouse.replace("postgresql+psycopg2://", "postgresql://"))
-        env.update({
-            "KAM_DBT_TARGET": "postgres",
-            "KAM_PG_HOST": url.hostname or "localhost",
-            "KAM_PG_PORT": str(url.port or 5432),
-            "KAM_PG_USER": unquote(url.username or ""),
-            "KAM_PG_PASSWORD": unquote(url.password or ""),
-            "KAM_PG_DBNAME": url.path.lstrip("/") or "kam",
-        })
-    else:
-        env.update({"KAM_DBT_TARGET": "duckdb", "KAM_WAREHOUSE": str(Path(settings.warehouse).resolve())})
+    from kam.warehouse import open_warehouse  # late: the DAG file imports this module and parses light
+
+    env.update(open_warehouse(settings).dbt_env())
     return env
 
 
@@ -56,17 +48,26 @@ def dbt_vars(as_of: date | str | None, extra: dict | None = None) -> str:
     return json.dumps(values)
 
 
-def run_dbt(settings: Settings, args: list[str], as_of: date | str | None = None,
-            work_dir: Path | None = None, extra_vars: dict | None = None,
-            check: bool = True) -> subprocess.CompletedProcess:
+def run_dbt(
+    settings: Settings,
+    args: list[str],
+    as_of: date | str | None = None,
+    work_dir: Path | None = None,
+    extra_vars: dict | None = None,
+    check: bool = True,
+) -> subprocess.CompletedProcess:
     """Run `dbt <args>` on the project with the settings' warehouse.
 
     Target and log paths go to `work_dir` (default `<KAM_HOME>/dbt`) so parallel
     runs never share `dbt_project/target`.
     """
     work_dir = Path(work_dir or settings.home / "dbt")
-    env = {**os.environ, **profile_env(settings),
-           "DBT_TARGET_PATH": str(work_dir / "target"), "DBT_LOG_PATH": str(work_dir / "logs")}
+    env = {
+        **os.environ,
+        **profile_env(settings),
+        "DBT_TARGET_PATH": str(work_dir / "target"),
+        "DBT_LOG_PATH": str(work_dir / "logs"),
+    }
     dbt = Path(sys.executable).with_name("dbt")
     cmd = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     if as_of is not None or extra_vars:

@@ -1,11 +1,15 @@
-"""What a `dbt build` left in `run_results.json`: the failed nodes, named as the gate names them.
+"""What a `dbt build` left in its target folder, as plain JSON data for the gate.
 
-Used by the DAG's dbt task callback and by the benchmark, so both report dbt
-failures the same way.
+`build_outcome` joins `run_results.json` (each node's status, failures, message) with
+`manifest.json` (each node's `meta`, and the table holding a test's failing rows). Used by
+the DAG's dbt task callback and by the benchmark, so both report dbt the same way.
 """
+
 from __future__ import annotations
 
+import json
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
@@ -39,3 +43,46 @@ def failures_from_run_results(run_results: dict[str, Any]) -> list[str]:
 def status_counts(run_results: dict[str, Any]) -> dict[str, int]:
     """How many nodes ended in each status, e.g. `{"success": 31, "pass": 400, "fail": 1}`."""
     return dict(sorted(Counter(str(r["status"]) for r in run_results.get("results", [])).items()))
+
+
+def build_outcome(run_results: dict[str, Any], manifest: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The build for the gate: `failed` (as `failures_from_run_results`), `status_counts`, and
+    `nodes`, one per result: `unique_id`, `name`, `resource_type`, `status`, `failures` (rows
+    a test returned), `message`, `meta` (the node's `config.meta`, e.g. `gate_check`) and
+    `relation` (`schema.table` of a test's stored failing rows, else None)."""
+    manifest_nodes = {**(manifest or {}).get("nodes", {}), **(manifest or {}).get("unit_tests", {})}
+    nodes = []
+    for result in run_results.get("results", []):
+        unique_id = result["unique_id"]
+        node = manifest_nodes.get(unique_id, {})
+        stored = result.get("relation_name") and unique_id.startswith("test.") and node.get("schema")
+        nodes.append(
+            {
+                "unique_id": unique_id,
+                "name": node_name(unique_id),
+                "resource_type": unique_id.split(".")[0],
+                "status": str(result["status"]),
+                "failures": result.get("failures"),
+                "message": result.get("message"),
+                "meta": (node.get("config") or {}).get("meta") or {},
+                "relation": f"{node['schema']}.{node.get('alias') or node['name']}" if stored else None,
+            }
+        )
+    return {
+        "failed": failures_from_run_results(run_results),
+        "status_counts": status_counts(run_results),
+        "nodes": nodes,
+    }
+
+
+def read_build_outcome(target_dir: str | Path) -> dict[str, Any] | None:
+    """`build_outcome` of the `run_results.json` and `manifest.json` in dbt's `target_dir`;
+    None without a run_results.json (dbt stopped before running any node)."""
+    target = Path(target_dir)
+    if not (target / "run_results.json").is_file():
+        return None
+    manifest = target / "manifest.json"
+    return build_outcome(
+        json.loads((target / "run_results.json").read_text()),
+        json.loads(manifest.read_text()) if manifest.is_file() else None,
+    )

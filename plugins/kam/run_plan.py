@@ -1,19 +1,9 @@
 """The run plan of one night: as-of date, mode (nightly or backfill) and the per-run dbt vars.
 
-The DAG's first task `plan` computes it (`plan_run`) and every later task reads it,
-so extraction, dbt, the gate, publication and export all act on one decision
-(docs/decisions/0009-nights-reruns-backfills.md, "Run plan"):
-
-- `nightly` when D >= the latest as-of date any extraction ran for (or nothing was
-  ever extracted): the sources are read, dbt builds the usual schemas;
-- `backfill` when D is older: nothing is read, dbt rebuilds every model with
-  `--full-refresh` into the `_backfill` schemas from the raw versions known by D.
-
-`validate_vars` refuses per-run dbt var overrides that would not mean anything: a
-name that is not a var of `dbt_project.yml`, a value whose type differs from its
-default's, or a var the plan itself sets. The CLI calls it before starting Airflow,
-the `plan` task again before anything runs.
+Computed once by the first task and read by every later one, so all stages act on one decision
+(docs/decisions/0009, "Run plan"). `validate_vars` refuses overrides that would mean nothing.
 """
+
 from __future__ import annotations
 
 import logging
@@ -76,15 +66,21 @@ def validate_vars(overrides: Any, known: dict[str, Any] | None = None) -> dict[s
     for name in sorted(overrides):
         value = overrides[name]
         if name in RESERVED_VARS:
-            raise ValueError(f"dbt var {name!r} cannot be overridden per run: the run plan sets it "
-                             f"(reserved: {', '.join(RESERVED_VARS)})")
+            raise ValueError(
+                f"dbt var {name!r} cannot be overridden per run: the run plan sets it "
+                f"(reserved: {', '.join(RESERVED_VARS)})"
+            )
         if name not in known:
-            raise ValueError(f"unknown dbt var {name!r} in vars: not in dbt_project.yml (known: "
-                             f"{', '.join(sorted(n for n in known if n not in RESERVED_VARS))})")
+            raise ValueError(
+                f"unknown dbt var {name!r} in vars: not in dbt_project.yml (known: "
+                f"{', '.join(sorted(n for n in known if n not in RESERVED_VARS))})"
+            )
         default = known[name]
         if default is not None and _kind(value) != _kind(default):
-            raise ValueError(f"dbt var {name!r} must be a {_kind(default)} like its default {default!r}, "
-                             f"got {_kind(value)} {value!r}")
+            raise ValueError(
+                f"dbt var {name!r} must be a {_kind(default)} like its default {default!r}, "
+                f"got {_kind(value)} {value!r}"
+            )
     return dict(overrides)
 
 
@@ -128,8 +124,12 @@ class RunPlan:
 
     def dbt_vars(self) -> dict[str, Any]:
         """Every dbt var of this run: the overrides, then what the plan sets."""
-        return {**self.vars, "as_of_date": self.as_of.isoformat(), "kam_backfill": self.is_backfill,
-                "schema_suffix": self.schema_suffix}
+        return {
+            **self.vars,
+            "as_of_date": self.as_of.isoformat(),
+            "kam_backfill": self.is_backfill,
+            "schema_suffix": self.schema_suffix,
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -138,7 +138,8 @@ class RunPlan:
             "candidates_schema": self.candidates_schema,
             "schema_suffix": self.schema_suffix,
             "vars": dict(self.vars),
-            "latest_extracted_as_of": None if self.latest_extracted_as_of is None
+            "latest_extracted_as_of": None
+            if self.latest_extracted_as_of is None
             else self.latest_extracted_as_of.isoformat(),
         }
 
@@ -146,14 +147,19 @@ class RunPlan:
     def from_dict(cls, data: dict[str, Any]) -> RunPlan:
         """The plan from its `to_dict()` (derived keys are recomputed, not trusted)."""
         latest = data.get("latest_extracted_as_of")
-        return cls(as_of=date.fromisoformat(str(data["as_of"])), mode=str(data["mode"]),
-                   vars=dict(data.get("vars") or {}),
-                   latest_extracted_as_of=None if latest in (None, "") else date.fromisoformat(str(latest)))
+        return cls(
+            as_of=date.fromisoformat(str(data["as_of"])),
+            mode=str(data["mode"]),
+            vars=dict(data.get("vars") or {}),
+            latest_extracted_as_of=None if latest in (None, "") else date.fromisoformat(str(latest)),
+        )
 
 
 def extraction_warehouse(settings: Settings) -> Path:
     """The DuckDB file extraction writes `meta.*` to: the warehouse, or the landing file of a PostgreSQL one."""
-    return Path(settings.landing) if settings.warehouse_is_postgres else Path(settings.warehouse)
+    from kam.warehouse import open_warehouse
+
+    return open_warehouse(settings).landing_path
 
 
 def read_latest_extracted_as_of(settings: Settings) -> date | None:

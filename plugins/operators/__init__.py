@@ -1,8 +1,9 @@
-"""Airflow operators of the key-account warehouse (one class per module).
+"""Airflow operators of the key-account warehouse: thin wrappers of the `kam.pipeline` stages, one per module.
 
-Every operator imports the `kam` package lazily inside `execute`, so a DAG file
-that uses them parses without touching the warehouse or heavy libraries.
+They import `kam.pipeline` inside `execute`, so the DAG parses without touching
+the warehouse or heavy libraries.
 """
+
 from operators.kam_dbt_interceptor import KamDbtInterceptor
 from operators.kam_export_operator import KamExportOperator
 from operators.kam_extract_operator import KamExtractOperator

@@ -1,4 +1,5 @@
-"""`KamExportOperator`: the nightly export folder of the published tables."""
+"""`KamExportOperator`: the export folder of the published run (`kam.pipeline.export`)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -13,15 +14,13 @@ if TYPE_CHECKING:
 
 
 class KamExportOperator(KamOperator):
-    """Call `kam.export.export_run` on the plan's candidates schema: `<export_dir>/<as-of>/`
-    appears complete or not at all (a backfill writes D's folder, nothing else)."""
+    """Write `<export_dir>/<D>/`, complete or not at all; returns its path."""
 
     template_fields = ()
 
     def run(self, context: Context, settings: Settings, plan: RunPlan) -> Any:
-        from kam.export import export_run
+        from kam import pipeline
 
-        as_of = plan.as_of
-        folder = export_run(settings, run_id=context["run_id"], as_of=as_of, candidates_schema=plan.candidates_schema)
-        self.log.info("exported as-of %s to %s", as_of, folder or settings.export_dir)
-        return None if folder is None else str(folder)
+        folder = pipeline.export(settings, plan, run_id=context["run_id"])
+        self.log.info("exported as-of %s to %s", plan.as_of, folder)
+        return folder

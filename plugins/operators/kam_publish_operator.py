@@ -1,4 +1,5 @@
-"""`KamPublishOperator`: atomic publication of the marts as the reporting tables."""
+"""`KamPublishOperator`: atomic publication of the candidates as the reporting tables (`kam.pipeline.publish`)."""
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
@@ -13,11 +14,7 @@ if TYPE_CHECKING:
 
 
 class KamPublishOperator(KamOperator):
-    """Call `kam.publish.publish_run` with the passed gate result (XCom of the gate task).
-
-    The plan's mode and candidates schema go along: a backfill writes only D's history
-    rows, its `pipeline_runs` row and export folder (the current tables stay on the latest date).
-    """
+    """Publish with the passed verdict of the gate task (its XCom); a backfill writes only D's history rows."""
 
     template_fields = ()
 
@@ -26,13 +23,13 @@ class KamPublishOperator(KamOperator):
         self.gate_task_id = gate_task_id
 
     def run(self, context: Context, settings: Settings, plan: RunPlan) -> Any:
-        from kam.publish import publish_run
+        from kam import pipeline
 
-        gate_result_json = context["ti"].xcom_pull(task_ids=self.gate_task_id)
-        if not gate_result_json:
+        verdict = context["ti"].xcom_pull(task_ids=self.gate_task_id)
+        if not verdict:
             raise ValueError(f"no gate result in XCom of task {self.gate_task_id!r}: refusing to publish")
-        as_of = plan.as_of
-        result = publish_run(settings, gate_result_json=gate_result_json, **self.run_record(context, as_of=as_of),
-                             mode=plan.mode, candidates_schema=plan.candidates_schema)
-        self.log.info("published as-of %s (%s) to %s", as_of, plan.mode, settings.reporting_db)
-        return None if result is None else str(result)
+        result = pipeline.publish(
+            settings, plan, verdict, run_id=context["run_id"], started_at=self.run_started_at(context)
+        )
+        self.log.info("published as-of %s (%s) to %s", plan.as_of, result["mode"], result["reporting_db"])
+        return result

@@ -6,71 +6,80 @@ then the warehouse is copied. Night 2 (as-of D) builds the original
 incrementally and the copy with `dbt build --full-refresh`. Every table of schema
 `marts`, which publish copies to `reporting`, must be equal row for row.
 """
+
 from __future__ import annotations
 
-import json
+import contextlib
 import shutil
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from bench.compare import compare_warehouses
 from kam.config import load_settings
+
+pytestmark = pytest.mark.slow
 
 AS_OF = date(2026, 10, 15)
 
 
 def _settings(home, example_dir, warehouse=None):
-    return replace(load_settings(), home=home, orders_source=str(example_dir / "src" / "erp"),
-                   crm_source=str(example_dir / "src" / "crm"),
-                   warehouse=str(warehouse or home / "warehouse.duckdb"), reporting_db=str(home / "reporting.duckdb"),
-                   export_dir=home / "exports", report_dir=home / "reports")
+    return replace(
+        load_settings(),
+        home=home,
+        orders_source=str(example_dir / "src" / "erp"),
+        crm_source=str(example_dir / "src" / "crm"),
+        warehouse=str(warehouse or home / "warehouse.duckdb"),
+        reporting_db=str(home / "reporting.duckdb"),
+        export_dir=home / "exports",
+        report_dir=home / "reports",
+    )
 
 
-def _build(settings, as_of, *flags):
-    from kam.dbt_env import run_dbt
+def _plan(settings, as_of):
+    from kam import pipeline
 
-    result = run_dbt(settings, ["build", *flags], as_of=as_of, check=False)
-    if result.returncode != 0:
-        pytest.fail(f"dbt build {' '.join(flags)} as-of {as_of} failed:\n{result.stdout[-4000:]}")
+    return pipeline.plan(settings, as_of)
 
 
-def _gate_and_publish(settings, as_of, run_id):
-    from kam.publish import publish_run, record_blocked
-    from kam.quality import run_gate
-    from kam.warehouse import connect
+def _build(settings, as_of, full_refresh=False):
+    from kam import pipeline
 
-    con = connect(settings)
-    try:
-        gate = run_gate(con, run_id=run_id, as_of=as_of, dbt_failures=[], settings=settings)
-    finally:
-        con.close()
-    publish = publish_run if gate.passed else record_blocked
-    publish(settings, run_id=run_id, as_of=as_of, started_at=datetime.now(timezone.utc),
-            gate_result_json=json.loads(gate.to_json()))
+    dbt = pipeline.build(settings, _plan(settings, as_of), full_refresh=full_refresh, unit_tests=True)
+    if dbt["returncode"] != 0:
+        pytest.fail(f"dbt build (full refresh: {full_refresh}) as-of {as_of} failed:\n{dbt['output'][-4000:]}")
+    return dbt
+
+
+def _gate_and_publish(settings, as_of, run_id, dbt):
+    """Publish the night built by `dbt` (what `_build` returned), or record it as blocked."""
+    from kam import pipeline
+
+    plan = _plan(settings, as_of)
+    verdict = pipeline.gate(settings, plan, run_id=run_id, dbt_failures=dbt["failures"], dbt_outcome=dbt["outcome"])
+    with contextlib.suppress(pipeline.GateBlocked):
+        pipeline.publish_or_block(settings, plan, verdict, run_id=run_id, started_at=datetime.now(UTC))
 
 
 @pytest.fixture(scope="module")
 def two_builds(tmp_path_factory):
-    from kam.extract import extract_all
+    from kam import pipeline
 
     example_dir = pytest.importorskip("tests.integration.conftest").EXAMPLE
     if not example_dir.exists():
         pytest.skip(f"worked example not found at {example_dir}")
     home = tmp_path_factory.mktemp("incremental")
     incremental = _settings(home, example_dir)
-    extract_all(incremental, "night_1", AS_OF - timedelta(days=1))
-    _build(incremental, AS_OF - timedelta(days=1))
-    _gate_and_publish(incremental, AS_OF - timedelta(days=1), "night_1")
+    pipeline.extract(incremental, _plan(incremental, AS_OF - timedelta(days=1)), "all", run_id="night_1")
+    night_1 = _build(incremental, AS_OF - timedelta(days=1))
+    _gate_and_publish(incremental, AS_OF - timedelta(days=1), "night_1", night_1)
 
     refresh_home = tmp_path_factory.mktemp("full_refresh")
     shutil.copy2(incremental.warehouse, refresh_home / "warehouse.duckdb")
     full_refresh = _settings(refresh_home, example_dir)
     _build(incremental, AS_OF)
-    _build(full_refresh, AS_OF, "--full-refresh")
+    _build(full_refresh, AS_OF, full_refresh=True)
     return incremental, full_refresh
 
 

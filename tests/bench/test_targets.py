@@ -1,19 +1,30 @@
 """`bench.targets`: the ratios of issue 6 from measured rows; unmeasured inputs give n/a, never a pass."""
+
 from __future__ import annotations
 
 from bench.run import parse_scale
-from bench.stage import dbt_failures
 from bench.targets import evaluate, first_night_wall
+from kam.pipeline import read_build
 
 
 def _row(section, stage, wall, peak=100.0, returncode=0, **extra):
-    return {"section": section, "stage": stage, "wall_s": wall, "cpu_s": wall, "peak_rss_mb": peak,
-            "returncode": returncode, **extra}
+    return {
+        "section": section,
+        "stage": stage,
+        "wall_s": wall,
+        "cpu_s": wall,
+        "peak_rss_mb": peak,
+        "returncode": returncode,
+        **extra,
+    }
 
 
 ROWS = [
-    _row("first night", "extraction", 10), _row("first night", "dbt build", 100), _row("first night", "gate", 5),
-    _row("first night", "publish", 2), _row("first night", "export", 3),
+    _row("first night", "extraction", 10),
+    _row("first night", "dbt build", 100),
+    _row("first night", "gate", 5),
+    _row("first night", "publish", 2),
+    _row("first night", "export", 3),
     _row("floor", "revenue per customer and month", 10),
     _row("reference", "ours: dbt models of the three rules", 30, peak=400, dbt_elapsed_s=20),
     _row("reference", "pandas reference", 120, peak=1000),
@@ -58,10 +69,15 @@ def test_parse_scale():
 
 def test_dbt_failures_from_run_results(tmp_path):
     path = tmp_path / "run_results.json"
-    path.write_text('{"results": ['
-                    '{"unique_id": "model.kam_warehouse.int_orders", "status": "success"},'
-                    '{"unique_id": "test.kam_warehouse.not_null_x.abc", "status": "fail"},'
-                    '{"unique_id": "model.kam_warehouse.customer_segments", "status": "skipped"},'
-                    '{"unique_id": "unit_test.kam_warehouse.int_customer_abc.t1", "status": "error"}]}')
-    assert dbt_failures(path) == ["int_customer_abc.t1", "not_null_x", "customer_segments (skipped)"]
-    assert dbt_failures(tmp_path / "missing.json") == [f"dbt build left no run_results.json at {tmp_path / 'missing.json'}"]
+    path.write_text(
+        '{"results": ['
+        '{"unique_id": "model.kam_warehouse.int_orders", "status": "success"},'
+        '{"unique_id": "test.kam_warehouse.not_null_x.abc", "status": "fail"},'
+        '{"unique_id": "model.kam_warehouse.customer_segments", "status": "skipped"},'
+        '{"unique_id": "unit_test.kam_warehouse.int_customer_abc.t1", "status": "error"}]}'
+    )
+    build = read_build(tmp_path)
+    assert build["failures"] == ["int_customer_abc.t1", "not_null_x", "customer_segments (skipped)"]
+    assert build["status_counts"] == {"error": 1, "fail": 1, "skipped": 1, "success": 1}
+    missing = tmp_path / "missing"
+    assert read_build(missing)["failures"] == [f"dbt build left no run_results.json in {missing}"]

@@ -6,6 +6,7 @@ reporting DB; what is skipped is decided from that DB, as in a real backfill.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import pytest
 import kam.cli.backfill as backfill_cli
 from kam.cli.run_nightly import NightOutcome
 from kam.cli.summary import read_summary
+from kam.config import load_settings
 
 
 @pytest.fixture
@@ -51,7 +53,7 @@ def nights(home, monkeypatch):
         if status != "failed":
             _record(home, as_of, status, '["class_a_share"]' if status == "blocked" else "[]")
         return NightOutcome(as_of, 0 if status == "published" else 1,
-                            read_summary(home / "kam_reporting.duckdb", as_of), home / "logs" / f"{as_of}.log", 41.2)
+                            read_summary(replace(load_settings(), reporting_db=str(home / "kam_reporting.duckdb")), as_of), home / "logs" / f"{as_of}.log", 41.2)
 
     monkeypatch.setattr(backfill_cli, "run_night", run_night)
     return ran, outcomes

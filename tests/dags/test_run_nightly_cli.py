@@ -65,8 +65,13 @@ def _reporting_db(path: Path) -> Path:
     return path
 
 
+def _settings_reading(reporting_db):
+    """Settings of a DuckDB warehouse whose published reporting DB is `reporting_db`."""
+    return replace(load_settings(), reporting_db=str(reporting_db))
+
+
 def test_summary_reads_classes_key_accounts_lapses_and_the_latest_run_of_the_date(tmp_path):
-    summary = read_summary(_reporting_db(tmp_path / "reporting.duckdb"), date(2026, 10, 15))
+    summary = read_summary(_settings_reading(_reporting_db(tmp_path / "reporting.duckdb")), date(2026, 10, 15))
     assert summary.published_as_of == date(2026, 10, 15)
     assert summary.customers == 5 and summary.key_accounts == 1
     assert summary.classes == [("A", 1, 0.8), ("B", 1, 0.15), ("C", 1, 0.05), ("unclassified", 2, 0.0)]
@@ -79,7 +84,7 @@ def test_summary_reads_classes_key_accounts_lapses_and_the_latest_run_of_the_dat
 
 
 def test_summary_of_a_missing_reporting_db_is_empty(tmp_path):
-    summary = read_summary(tmp_path / "absent.duckdb", date(2026, 10, 15))
+    summary = read_summary(_settings_reading(tmp_path / "absent.duckdb"), date(2026, 10, 15))
     assert summary.run is None and summary.status is None
     assert summary.lines() == ["pipeline_runs: no line for this as-of date", "reporting tables: nothing published yet"]
 

@@ -1,10 +1,12 @@
 """End to end: `kam_nightly` runs for real (`python -m kam.cli.run_nightly` → `airflow dags test`)
 on a small generated demo drop, in its own KAM_HOME and AIRFLOW_HOME under tmp_path.
 
-Night one must publish every reporting table, record the run and write the export
+Night one must publish every reporting table (exactly what
+tests/fixtures/published_baseline/demo.json holds), record the run and write the export
 folder with its manifest; rerunning the same date must leave `raw` untouched and
 publish the same tables and export files again.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,6 +19,7 @@ import duckdb
 import pytest
 
 from tests.e2e.pipeline_home import prepare_home, run_logged
+from tests.published_digest import assert_matches_baseline, published_digest
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -24,8 +27,16 @@ REPO = Path(__file__).resolve().parents[2]
 AS_OF = "2026-10-15"
 CUSTOMERS = 60
 REPORTING_TABLES = (
-    "customer_segments", "customer_segments_history", "abc_xyz_matrix", "key_accounts", "key_account_dossier",
-    "win_back_list", "failure_dynamics_monthly", "kam_workload", "segment_changes", "pipeline_runs",
+    "customer_segments",
+    "customer_segments_history",
+    "abc_xyz_matrix",
+    "key_accounts",
+    "key_account_dossier",
+    "win_back_list",
+    "failure_dynamics_monthly",
+    "kam_workload",
+    "segment_changes",
+    "pipeline_runs",
 )
 # Night one has no earlier publication, so nothing can have moved yet.
 MAY_BE_EMPTY_ON_NIGHT_ONE = {"segment_changes"}
@@ -33,7 +44,14 @@ MAY_BE_EMPTY_ON_NIGHT_ONE = {"segment_changes"}
 
 def _require_pipeline_modules() -> None:
     missing = []
-    for module in ("kam.extract", "kam.quality", "kam.publish", "kam.publish.alerts", "kam.export", "kam.demo.generate"):
+    for module in (
+        "kam.extract",
+        "kam.quality",
+        "kam.publish",
+        "kam.publish.alerts",
+        "kam.export",
+        "kam.demo.generate",
+    ):
         try:
             __import__(module)
         except ImportError as error:
@@ -67,8 +85,14 @@ def _query(db: Path, sql: str, alias: str = "db") -> list[tuple]:
 
 
 def _tables(db: Path, schema: str) -> list[str]:
-    return [r[0] for r in _query(db, "select table_name from information_schema.tables "
-                                     f"where table_catalog = 'db' and table_schema = '{schema}' order by 1")]
+    return [
+        r[0]
+        for r in _query(
+            db,
+            "select table_name from information_schema.tables "
+            f"where table_catalog = 'db' and table_schema = '{schema}' order by 1",
+        )
+    ]
 
 
 def _content(db: Path, schema: str, table: str) -> list[tuple]:
@@ -87,6 +111,7 @@ def _run_and_snapshot(env, home, label: str) -> dict:
         "stdout": stdout,
         "raw": {t: _content(warehouse, "raw", t) for t in _tables(warehouse, "raw")},
         "reporting": {t: _content(reporting, "reporting", t) for t in _tables(reporting, "reporting")},
+        "published_digest": published_digest(reporting),
         "export": _export_digest(home),
     }
 
@@ -98,8 +123,9 @@ def first_night(env, home):
 
 def _settings_path(env: dict[str, str], name: str) -> str:
     code = f"from kam.config import load_settings; print(load_settings().{name})"
-    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
-                          check=True).stdout.strip()
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    ).stdout.strip()
 
 
 def _export_digest(home: Path) -> dict:
@@ -117,6 +143,10 @@ def test_night_one_publishes_every_reporting_table(first_night):
     assert len(published["customer_segments"]) >= CUSTOMERS * 0.9
 
 
+def test_night_one_publishes_what_the_baseline_holds(first_night):
+    assert_matches_baseline(first_night["published_digest"], "demo")
+
+
 def test_night_one_is_recorded_as_published(first_night, env):
     reporting = Path(_settings_path(env, "reporting_db"))
     runs = _query(reporting, "select as_of_date, status from {db}.reporting.pipeline_runs")
@@ -129,15 +159,24 @@ def test_night_one_writes_the_export_folder_with_its_manifest(first_night, home)
     manifest = first_night["export"]["manifest"]
     assert manifest["as_of_date"] == AS_OF
     assert manifest["run_id"]
-    expected = {"customer_segments.csv", "key_accounts.csv", "win_back_list.csv", "segment_changes.csv",
-                "kam_workload.csv", f"kam_segments_{AS_OF}.xlsx"}
+    expected = {
+        "customer_segments.csv",
+        "key_accounts.csv",
+        "win_back_list.csv",
+        "segment_changes.csv",
+        "kam_workload.csv",
+        f"kam_segments_{AS_OF}.xlsx",
+    }
     assert set(manifest["files"]) == expected
     assert set(first_night["export"]["files"]) == expected | {"manifest.json"}
     for name, entry in manifest["files"].items():
         assert entry["sha256"] == _sha256(folder / name), name
     segments_rows = len((folder / "customer_segments.csv").read_text(encoding="utf-8").splitlines()) - 1
-    assert manifest["files"]["customer_segments.csv"]["rows"] == segments_rows == len(
-        first_night["reporting"]["customer_segments"])
+    assert (
+        manifest["files"]["customer_segments.csv"]["rows"]
+        == segments_rows
+        == len(first_night["reporting"]["customer_segments"])
+    )
 
 
 @pytest.fixture(scope="module")

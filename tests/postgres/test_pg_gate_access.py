@@ -1,12 +1,14 @@
-"""The gate's PostgreSQL access: DataFrames typed like DuckDB's, `?` parameters, recovery after an error."""
+"""The PostgreSQL Warehouse's reads: DataFrames typed like DuckDB's, `?` parameters, recovery after an error."""
+
 from __future__ import annotations
 
 import duckdb
 import psycopg2
 import pytest
 
-from kam.quality.access import DuckDBAccess, access_for
-from kam.quality.postgres_access import PostgresAccess
+from kam.warehouse import warehouse_of
+from kam.warehouse.duckdb_warehouse import DuckDBWarehouse
+from kam.warehouse.postgres_warehouse import PostgresWarehouse
 
 pytestmark = pytest.mark.postgres
 
@@ -23,20 +25,24 @@ def accesses(pg_database):
     duck = duckdb.connect()
     with pg.cursor() as cur:
         cur.execute("create schema marts")
-        cur.execute(TABLE_SQL.format(schema="marts").replace("(1,", "(cast(1 as bigint),")
-                    .replace(", 7)", ", cast(7 as integer))"))
+        cur.execute(
+            TABLE_SQL.format(schema="marts")
+            .replace("(1,", "(cast(1 as bigint),")
+            .replace(", 7)", ", cast(7 as integer))")
+        )
     pg.commit()
     duck.execute("create schema marts")
-    duck.execute(TABLE_SQL.format(schema="marts").replace("(1,", "(cast(1 as bigint),")
-                 .replace(", 7)", ", cast(7 as integer))"))
-    yield access_for(duck), access_for(pg)
+    duck.execute(
+        TABLE_SQL.format(schema="marts").replace("(1,", "(cast(1 as bigint),").replace(", 7)", ", cast(7 as integer))")
+    )
+    yield warehouse_of(duck), warehouse_of(pg)
     pg.close()
     duck.close()
 
 
-def test_access_for_picks_the_postgres_class(accesses):
+def test_warehouse_of_picks_the_engine_of_the_connection(accesses):
     duck, pg = accesses
-    assert type(duck) is DuckDBAccess and type(pg) is PostgresAccess
+    assert type(duck) is DuckDBWarehouse and type(pg) is PostgresWarehouse
 
 
 def test_frames_have_the_dtypes_and_values_of_duckdb(accesses):
@@ -44,8 +50,10 @@ def test_frames_have_the_dtypes_and_values_of_duckdb(accesses):
     duck_frame = duck.frame("select * from marts.sample order by customer_key")
     pg_frame = pg.frame("select * from marts.sample order by customer_key")
     assert dict(pg_frame.dtypes.astype(str)) == dict(duck_frame.dtypes.astype(str))
-    assert pg_frame.astype(object).where(pg_frame.notna(), None).values.tolist() == \
-        duck_frame.astype(object).where(duck_frame.notna(), None).values.tolist()
+    assert (
+        pg_frame.astype(object).where(pg_frame.notna(), None).values.tolist()
+        == duck_frame.astype(object).where(duck_frame.notna(), None).values.tolist()
+    )
 
 
 def test_question_mark_parameters_and_percent_literals(accesses):

@@ -1,10 +1,11 @@
 """A BI-like reader: polls the reporting DB every 50 ms and records every error it would see.
 
 Usage: python -m tests.reliability.bi_reader <reporting_db> <out_dir>. Until <out_dir>/stop
-exists it opens the file read-only (kam.publish.reporting_db), checks that customer_segments
+exists it opens the file read-only (kam.warehouse.reporting_db), checks that customer_segments
 holds one as-of date and that a published pipeline_runs row exists for it, closes it and sleeps
 50 ms. Writes <out_dir>/summary.json: reads, errors, inconsistencies, as-of dates seen.
 """
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from kam.publish.reporting_db import open_reporting_db
+from kam.warehouse.reporting_db import open_reporting_db
 
 POLL_SECONDS = 0.05
 
@@ -21,8 +22,9 @@ def read_once(path: str) -> tuple[str, str | None]:
     con = open_reporting_db(path)
     try:
         dates = [str(r[0]) for r in con.execute("select distinct as_of_date from customer_segments").fetchall()]
-        published = {str(r[0]) for r in con.execute(
-            "select as_of_date from pipeline_runs where status = 'published'").fetchall()}
+        published = {
+            str(r[0]) for r in con.execute("select as_of_date from pipeline_runs where status = 'published'").fetchall()
+        }
     finally:
         con.close()
     if len(dates) != 1:
@@ -47,8 +49,17 @@ def main(path: str, out_dir: str) -> None:
             except Exception as error:  # what a BI tool would see
                 errors.append(f"{type(error).__name__}: {error}")
         time.sleep(POLL_SECONDS)
-    (out / "summary.json").write_text(json.dumps({"reads": reads, "errors": errors[:20], "error_count": len(errors),
-                                                  "inconsistent": inconsistent[:20], "seen": seen}))
+    (out / "summary.json").write_text(
+        json.dumps(
+            {
+                "reads": reads,
+                "errors": errors[:20],
+                "error_count": len(errors),
+                "inconsistent": inconsistent[:20],
+                "seen": seen,
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -2,11 +2,13 @@
 
 In `make test`: the replay of 8 nightly deliveries (ERP part files, snapshots rewritten in place;
 the DAG runs on three of the nights there, every night under `make reliability`)
-with a BI reader polling every 50 ms throughout, its last night against one run on the final data,
+with a BI reader polling every 50 ms throughout, its last night against one run on the final data
+(which publishes what tests/fixtures/published_baseline/example.json holds),
 a backfill of a middle night, and a source that is down. Under `make reliability` only
 (KAM_RELIABILITY_FULL=1): a blocked night with its unfixed and fixed reruns, two concurrent runs,
 and a SIGKILL in every stage followed by a rerun.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,10 +22,24 @@ from pathlib import Path
 
 import pytest
 
+from tests.published_digest import assert_matches_baseline, published_digest
 from tests.reliability.deliveries import EXAMPLE, FINAL_NIGHT
-from tests.reliability.nights import (HISTORY_COLUMNS, HISTORY_EXPORTS, HISTORY_TABLES, REPO, STAGES,
-                                      csv_without_history_columns, current_state, export_folder,
-                                      leftover_temp_files, new_home, processes_of, query, reporting_tables, runs_of)
+from tests.reliability.nights import (
+    HISTORY_COLUMNS,
+    HISTORY_EXPORTS,
+    HISTORY_TABLES,
+    REPO,
+    STAGES,
+    csv_without_history_columns,
+    current_state,
+    export_folder,
+    leftover_temp_files,
+    new_home,
+    processes_of,
+    query,
+    reporting_tables,
+    runs_of,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 MIDDLE = 3  # index of the backfilled night
@@ -55,8 +71,11 @@ def replay(replayer, tmp_path_factory):
     home = new_home(tmp_path_factory.mktemp("replay"))
     reader_out = home.root / "reader"
     reader_out.mkdir()
-    reader = subprocess.Popen([sys.executable, "-m", "tests.reliability.bi_reader", str(home.reporting_db),
-                               str(reader_out)], env=home.env(), cwd=REPO)
+    reader = subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability.bi_reader", str(home.reporting_db), str(reader_out)],
+        env=home.env(),
+        cwd=REPO,
+    )
     exports, outputs = {}, {}
     try:
         for night in replayer.nights:
@@ -81,6 +100,10 @@ def single_run(tmp_path_factory):
     return {"home": home, "tables": reporting_tables(home.reporting_db), "export": export_folder(home, FINAL_NIGHT)}
 
 
+def test_one_run_on_the_worked_example_publishes_what_the_baseline_holds(single_run):
+    assert_matches_baseline(published_digest(single_run["home"].reporting_db), "example")
+
+
 def test_every_replayed_night_publishes(replay, replayer):
     assert runs_of(replay["home"]) == [(n.isoformat(), "published") for n in nights_run(replayer)]
     assert replayer.nights[MIDDLE] in nights_run(replayer) and replayer.nights[-1] in nights_run(replayer)
@@ -96,10 +119,10 @@ def test_bi_reader_sees_no_error_through_the_publishes(replay):
 def test_last_night_equals_one_run_on_the_final_data(replay, single_run):
     assert current_state(replay["home"].reporting_db) == current_state(single_run["home"].reporting_db)
     skipped = HISTORY_EXPORTS | {f"{table}.csv" for table in HISTORY_COLUMNS}
-    replay_files = {k: v for k, v in replay["exports"][FINAL_NIGHT]["files"].items()
-                    if k.endswith(".csv") and k not in skipped}
-    single_files = {k: v for k, v in single_run["export"]["files"].items()
-                    if k.endswith(".csv") and k not in skipped}
+    replay_files = {
+        k: v for k, v in replay["exports"][FINAL_NIGHT]["files"].items() if k.endswith(".csv") and k not in skipped
+    }
+    single_files = {k: v for k, v in single_run["export"]["files"].items() if k.endswith(".csv") and k not in skipped}
     assert replay_files == single_files and len(replay_files) == 3
     for name in sorted(f"{table}.csv" for table in HISTORY_COLUMNS):
         replay_csv = replay["home"].exports / FINAL_NIGHT.isoformat() / name
@@ -112,8 +135,13 @@ def backfill(replay, replayer):
     home, night = replay["home"], replayer.nights[MIDDLE]
     before = reporting_tables(home.reporting_db)
     result = home.run(night, "backfill")
-    return {"result": result, "night": night, "before": before, "after": reporting_tables(home.reporting_db),
-            "export": export_folder(home, night)}
+    return {
+        "result": result,
+        "night": night,
+        "before": before,
+        "after": reporting_tables(home.reporting_db),
+        "export": export_folder(home, night),
+    }
 
 
 def test_backfill_of_a_middle_night_publishes(backfill):
@@ -124,8 +152,11 @@ def test_backfill_leaves_bi_on_the_latest_night(backfill, replay):
     assert _current(backfill["after"]) == _current(backfill["before"])
     dates = query(replay["home"].reporting_db, "select distinct as_of_date from db.reporting.customer_segments")
     assert [str(d[0]) for d in dates] == [FINAL_NIGHT.isoformat()]
-    history = query(replay["home"].reporting_db, "select count(*) from db.reporting.customer_segments_history "
-                    "where as_of_date = ?", [backfill["night"]])
+    history = query(
+        replay["home"].reporting_db,
+        "select count(*) from db.reporting.customer_segments_history where as_of_date = ?",
+        [backfill["night"]],
+    )
     assert history[0][0] > 0, "the backfill wrote no history for its date"
 
 
@@ -144,6 +175,7 @@ def test_source_down_fails_clearly_and_publishes_nothing(tmp_path):
 
 
 # ---------------------------------------------------------------- make reliability only
+
 
 def _break_order_lines(path: Path, every: int = 20) -> None:
     """Set quantity to -1 on every `every`-th data line: far above the 1 % quarantine share."""

@@ -1,8 +1,10 @@
 {#- Service failures per customer as of D (metrics.md "Service failures"): counts in the
-    90 days up to D and the 90 before, the trend, the top area and the OTIF rate. -#}
+    90 days up to D and the 90 before, the trend, the top area and the OTIF rate.
+    int_failure_events holds only events dated <= D, and int_orders only orders dated
+    <= D with a delivered_date that is null after D. -#}
 {%- set d = as_of_date() -%}
-{%- set recent_start = "cast(" ~ dbt.dateadd('day', -89, d) ~ " as date)" -%}
-{%- set prior_start = "cast(" ~ dbt.dateadd('day', -179, d) ~ " as date)" -%}
+{%- set recent_start = days_up_to_start(90, d) -%}
+{%- set prior_start = days_up_to_start(180, d) -%}
 
 with customers as (
 
@@ -13,10 +15,9 @@ with customers as (
 events as (
 
     select customer_id, order_id, event_date, failure_area,
-           case when event_date >= {{ recent_start }} and event_date <= {{ d }} then 1 else 0 end as is_recent,
+           case when event_date >= {{ recent_start }} then 1 else 0 end as is_recent,
            case when event_date >= {{ prior_start }} and event_date < {{ recent_start }} then 1 else 0 end as is_prior
     from {{ ref('int_failure_events') }}
-    where event_date <= {{ d }}
 
 ),
 
@@ -56,11 +57,10 @@ otif_orders as (
     -- orders not cancelled, promised in [D-89, D], delivered (by D)
     select customer_id, order_id, promised_date, delivered_date
     from {{ ref('int_orders') }}
-    where status <> 'cancelled'
+    where is_purchase
       and promised_date >= {{ recent_start }}
       and promised_date <= {{ d }}
       and delivered_date is not null
-      and delivered_date <= {{ d }}
 
 ),
 
@@ -75,39 +75,40 @@ order_failures as (
 
 otif as (
 
-    select o.customer_id,
+    select otif_orders.customer_id,
            count(*) as delivered_orders,
-           sum(case when f.order_id is null and o.delivered_date <= o.promised_date then 1 else 0 end)
+           sum(case when order_failures.order_id is null
+                     and otif_orders.delivered_date <= otif_orders.promised_date then 1 else 0 end)
                as on_time_in_full_orders
-    from otif_orders as o
-    left join order_failures as f
-        on f.order_id = o.order_id
-    group by o.customer_id
+    from otif_orders
+    left join order_failures
+        on order_failures.order_id = otif_orders.order_id
+    group by otif_orders.customer_id
 
 )
 
-select c.customer_id,
-       cast(coalesce(n.failures_90d, 0) as integer) as failures_90d,
-       cast(coalesce(n.failures_prev_90d, 0) as integer) as failures_prev_90d,
+select customers.customer_id,
+       cast(coalesce(counts.failures_90d, 0) as integer) as failures_90d,
+       cast(coalesce(counts.failures_prev_90d, 0) as integer) as failures_prev_90d,
        case
-           when coalesce(n.failures_90d, 0) = 0 and coalesce(n.failures_prev_90d, 0) = 0 then 'none'
+           when coalesce(counts.failures_90d, 0) = 0 and coalesce(counts.failures_prev_90d, 0) = 0 then 'none'
            -- 1.5 x compared in integers: 2 x recent >= 3 x prior
-           when n.failures_90d >= n.failures_prev_90d + 2
-                and 2 * n.failures_90d >= 3 * n.failures_prev_90d then 'rising'
-           when n.failures_prev_90d >= n.failures_90d + 2
-                and 2 * n.failures_prev_90d >= 3 * n.failures_90d then 'falling'
+           when counts.failures_90d >= counts.failures_prev_90d + 2
+                and 2 * counts.failures_90d >= 3 * counts.failures_prev_90d then 'rising'
+           when counts.failures_prev_90d >= counts.failures_90d + 2
+                and 2 * counts.failures_prev_90d >= 3 * counts.failures_90d then 'falling'
            else 'stable'
        end as failure_trend,
-       t.failure_area as top_failure_area_90d,
-       case when o.delivered_orders > 0
-            then cast(o.on_time_in_full_orders as double precision)
-                 / cast(o.delivered_orders as double precision)
+       top_areas.failure_area as top_failure_area_90d,
+       case when otif.delivered_orders > 0
+            then cast(otif.on_time_in_full_orders as double precision)
+                 / cast(otif.delivered_orders as double precision)
        end as otif_rate_90d
-from customers as c
-left join counts as n
-    on n.customer_id = c.customer_id
-left join top_areas as t
-    on t.customer_id = c.customer_id
-   and t.area_rank = 1
-left join otif as o
-    on o.customer_id = c.customer_id
+from customers
+left join counts
+    on counts.customer_id = customers.customer_id
+left join top_areas
+    on top_areas.customer_id = customers.customer_id
+   and top_areas.area_rank = 1
+left join otif
+    on otif.customer_id = customers.customer_id

@@ -2,7 +2,7 @@
     tenure, 3P qualification, the types, is_key_account, key_account_type,
     key_account_review and the key-account score with its three parts. -#}
 {%- set d = as_of_date() -%}
-{%- set year_start = "cast(" ~ dbt.dateadd('day', -364, d) ~ " as date)" -%}
+{%- set year_start = days_up_to_start(365, d) -%}
 
 with customers as (
 
@@ -60,7 +60,8 @@ survey_scores as (
 
 ),
 
-tenure as (
+-- the inputs of the types and the score: tenure, 3P, recent failures, mean survey score
+key_account_inputs as (
 
     select
         customers.*,
@@ -89,11 +90,11 @@ tenure as (
 types as (
 
     select
-        tenure.*,
+        key_account_inputs.*,
         coalesce(abc_margin = 'A' and tenure_months >= 12, false) as is_breadwinner,
         ((tenure_months is null or tenure_months < 12) and three_p_qualified) as is_prospect,
         (coalesce(abc_revenue = 'A', false) or coalesce(abc_margin = 'A', false)) as is_top_customer
-    from tenure
+    from key_account_inputs
 
 ),
 
@@ -103,7 +104,7 @@ key_accounts as (
         types.*,
         (
             not is_deleted
-            and coalesce(lapse_status <> 'lost', true)
+            and lapse_status <> 'lost'
             and (is_top_customer or is_designated or is_prospect or image_maker_flag or expert_flag)
         ) as is_key_account
     from types

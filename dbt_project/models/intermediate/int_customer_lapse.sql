@@ -28,7 +28,7 @@ recent_dates as (
 
     select distinct customer_id, order_date
     from purchases
-    where order_date >= cast({{ dbt.dateadd('day', -729, as_of_date()) }} as date)
+    where order_date >= {{ days_up_to_start(730, as_of_date()) }}
 
 ),
 

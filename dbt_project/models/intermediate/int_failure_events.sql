@@ -1,32 +1,32 @@
 {#- Service failure events of every customer, dated <= D (metrics.md "Service failures").
     One row per event: a late delivery and an incomplete delivery of an order, and a
-    CRM case (complaint). `order_id` / `case_id` name the source of the event. -#}
+    CRM case (complaint). `order_id` / `case_id` name the source of the event.
+    int_orders holds the orders dated <= D, a delivered_date after D as null. -#}
 {%- set d = as_of_date() -%}
 
 with orders as (
 
-    select order_id, customer_id, promised_date, status, ordered_quantity, delivered_quantity,
-           -- a delivered_date after D counts as not delivered yet
-           case when delivered_date <= {{ d }} then delivered_date end as delivered_date
+    -- orders not cancelled (is_purchase)
+    select order_id, customer_id, promised_date, delivered_date, ordered_quantity, delivered_quantity
     from {{ ref('int_orders') }}
-    where status <> 'cancelled'
+    where is_purchase
 
 ),
 
 late_deliveries as (
 
-    select o.customer_id,
-           o.order_id,
+    select orders.customer_id,
+           orders.order_id,
            cast(null as {{ dbt.type_string() }}) as case_id,
-           o.promised_date as event_date,
+           orders.promised_date as event_date,
            'late_delivery' as failure_category,
            'delivery' as failure_area
-    from orders as o
-    where o.promised_date is not null
-      and o.promised_date <= {{ d }}
+    from orders
+    where orders.promised_date is not null
+      and orders.promised_date <= {{ d }}
       and (
-            (o.delivered_date is not null and o.delivered_date > o.promised_date)
-         or (o.delivered_date is null and o.promised_date < {{ d }})
+            (orders.delivered_date is not null and orders.delivered_date > orders.promised_date)
+         or (orders.delivered_date is null and orders.promised_date < {{ d }})
       )
 
 ),
@@ -36,15 +36,15 @@ incomplete_deliveries as (
     -- a delivered order (returned included); "in full" compares the sums over the
     -- order's lines (int_orders: a null delivered quantity counts 0; an order
     -- without lines sums 0 of 0, so it is in full)
-    select o.customer_id,
-           o.order_id,
+    select orders.customer_id,
+           orders.order_id,
            cast(null as {{ dbt.type_string() }}) as case_id,
-           o.delivered_date as event_date,
+           orders.delivered_date as event_date,
            'incomplete_delivery' as failure_category,
            'delivery' as failure_area
-    from orders as o
-    where o.delivered_date is not null
-      and o.delivered_quantity < o.ordered_quantity
+    from orders
+    where orders.delivered_date is not null
+      and orders.delivered_quantity < orders.ordered_quantity
 
 ),
 
@@ -57,16 +57,16 @@ customers as (
 complaints as (
 
     -- a case belongs to cases.account_id; cases of an id without a customer row are left out
-    select c.account_id as customer_id,
+    select cases.account_id as customer_id,
            cast(null as {{ dbt.type_string() }}) as order_id,
-           c.case_id,
-           cast(c.opened_at as date) as event_date,
-           {{ dbt.concat(["'complaint_'", 'c.category']) }} as failure_category,
-           c.category as failure_area
-    from {{ ref('stg_crm__cases') }} as c
-    inner join customers as k
-        on k.customer_id = c.account_id
-    where cast(c.opened_at as date) <= {{ d }}
+           cases.case_id,
+           cast(cases.opened_at as date) as event_date,
+           {{ dbt.concat(["'complaint_'", 'cases.category']) }} as failure_category,
+           cases.category as failure_area
+    from {{ ref('stg_crm__cases') }} as cases
+    inner join customers
+        on customers.customer_id = cases.account_id
+    where cast(cases.opened_at as date) <= {{ d }}
 
 ),
 

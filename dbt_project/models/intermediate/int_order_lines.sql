@@ -2,8 +2,8 @@
     order_date <= D is applied downstream, so the model does not depend on D and a
     backfill of an earlier D stays correct), amounts converted to the reporting
     currency with the latest rate on or before the order date. Lines whose order is
-    missing are left out. An order without an applicable rate adds zero to every
-    amount (has_rate false).
+    missing are left out. An order without an applicable rate (fx_rate null) adds
+    zero to every amount; int_orders.has_rate is that flag, per order.
 
     Incremental (delete+insert by order_id): a night recomputes every line of the
     orders touched since the last build, i.e. an order or a line loaded later
@@ -132,7 +132,6 @@ select
     quantity,
     delivered_quantity,
     fx_rate,
-    fx_rate is not null as has_rate,
     cast(coalesce(revenue_local * fx_rate, 0) as decimal(38,12)) as revenue_eur,
     cast(
         case when unit_cost is not null then coalesce(cost_local * fx_rate, 0) end

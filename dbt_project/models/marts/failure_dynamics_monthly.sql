@@ -1,6 +1,6 @@
 {#- Monthly failure dynamics (metrics.md "Service failures"): one row per customer,
-    calendar month and failure category with at least one event, over all history up to D. -#}
-{%- set d = as_of_date() -%}
+    calendar month and failure category with at least one event, over all history up to D
+    (int_failure_events and int_orders hold nothing dated after D). -#}
 
 with events as (
 
@@ -9,7 +9,6 @@ with events as (
            failure_category,
            failure_area
     from {{ ref('int_failure_events') }}
-    where event_date <= {{ d }}
 
 ),
 
@@ -29,8 +28,7 @@ monthly_orders as (
            {{ month_start('order_date') }} as month_start,
            count(*) as orders_count
     from {{ ref('int_orders') }}
-    where status <> 'cancelled'
-      and order_date <= {{ d }}
+    where is_purchase
     group by customer_id, {{ month_start('order_date') }}
 
 ),
@@ -38,31 +36,31 @@ monthly_orders as (
 rolling as (
 
     -- the category's events in the month and the two calendar months before it
-    select m.customer_id, m.month_start, m.failure_category,
-           sum(p.failure_count) as failure_count_3m
-    from monthly as m
-    inner join monthly as p
-        on p.customer_id = m.customer_id
-       and p.failure_category = m.failure_category
-       and p.month_start <= m.month_start
-       and p.month_start >= cast({{ dbt.dateadd('month', -2, 'm.month_start') }} as date)
-    group by m.customer_id, m.month_start, m.failure_category
+    select month_events.customer_id, month_events.month_start, month_events.failure_category,
+           sum(window_events.failure_count) as failure_count_3m
+    from monthly as month_events
+    inner join monthly as window_events
+        on window_events.customer_id = month_events.customer_id
+       and window_events.failure_category = month_events.failure_category
+       and window_events.month_start <= month_events.month_start
+       and window_events.month_start >= cast({{ dbt.dateadd('month', -2, 'month_events.month_start') }} as date)
+    group by month_events.customer_id, month_events.month_start, month_events.failure_category
 
 )
 
-select m.customer_id,
-       m.month_start,
-       m.failure_category,
-       m.failure_area,
-       cast(m.failure_count as integer) as failure_count,
-       cast(coalesce(o.orders_count, 0) as integer) as orders_count,
-       cast(r.failure_count_3m as integer) as failure_count_3m,
-       {{ d }} as as_of_date
-from monthly as m
-inner join rolling as r
-    on r.customer_id = m.customer_id
-   and r.month_start = m.month_start
-   and r.failure_category = m.failure_category
-left join monthly_orders as o
-    on o.customer_id = m.customer_id
-   and o.month_start = m.month_start
+select monthly.customer_id,
+       monthly.month_start,
+       monthly.failure_category,
+       monthly.failure_area,
+       cast(monthly.failure_count as integer) as failure_count,
+       cast(coalesce(monthly_orders.orders_count, 0) as integer) as orders_count,
+       cast(rolling.failure_count_3m as integer) as failure_count_3m,
+       {{ as_of_date() }} as as_of_date
+from monthly
+inner join rolling
+    on rolling.customer_id = monthly.customer_id
+   and rolling.month_start = monthly.month_start
+   and rolling.failure_category = monthly.failure_category
+left join monthly_orders
+    on monthly_orders.customer_id = monthly.customer_id
+   and monthly_orders.month_start = monthly.month_start

@@ -1,9 +1,10 @@
 {#- One page per key account: profile, relationship history (first and last
     order, lifetime and 12-month revenue, opportunities won/lost with lost
     reasons and competitors), decision makers, activities and cases of the last
-    365 days, survey scores. Counts only: no contact's personal data. -#}
+    365 days, survey scores. Counts only: no contact's personal data.
+    int_orders holds only orders dated <= D. -#}
 {%- set d = as_of_date() -%}
-{%- set year_start = "cast(" ~ dbt.dateadd('day', -364, d) ~ " as date)" -%}
+{%- set year_start = days_up_to_start(365, d) -%}
 
 with key_accounts as (
 
@@ -39,7 +40,6 @@ lifetime_revenue as (
     select customer_id, sum(revenue_eur) as lifetime_revenue, count(*) as counted_orders
     from {{ ref('int_orders') }}
     where is_counted
-      and order_date <= {{ d }}
     group by customer_id
 
 ),
@@ -135,7 +135,7 @@ select
     key_accounts.region,
     key_accounts.country,
     {{ cents('key_accounts.annual_budget') }} as annual_budget,
-    cast(key_accounts.as_of_date as date) as as_of_date,
+    key_accounts.as_of_date,
     key_accounts.key_account_type,
     key_accounts.key_account_review,
     key_accounts.key_account_score,
@@ -144,8 +144,8 @@ select
     key_accounts.xyz_class,
     key_accounts.lapse_status,
     key_accounts.tenure_months,
-    cast(key_accounts.first_order_date as date) as first_order_date,
-    cast(key_accounts.last_order_date as date) as last_order_date,
+    key_accounts.first_order_date,
+    key_accounts.last_order_date,
     cast(coalesce(lifetime_revenue.counted_orders, 0) as integer) as counted_orders,
     {{ cents('coalesce(lifetime_revenue.lifetime_revenue, 0)') }} as lifetime_revenue,
     {{ cents('key_accounts.revenue_12m') }} as revenue_12m,
@@ -161,9 +161,9 @@ select
     activities.last_activity_date,
     cast(coalesce(cases.cases_365d, 0) as integer) as cases_365d,
     cast(coalesce(surveys.surveys, 0) as integer) as surveys,
-    cast(surveys.mean_survey_score as double precision) as mean_survey_score,
+    surveys.mean_survey_score,
     cast(coalesce(surveys.surveys_365d, 0) as integer) as surveys_365d,
-    cast(surveys.mean_survey_score_365d as double precision) as mean_survey_score_365d
+    surveys.mean_survey_score_365d
 from key_accounts
 left join lifetime_revenue on lifetime_revenue.customer_id = key_accounts.customer_id
 left join opportunity_counts on opportunity_counts.customer_id = key_accounts.customer_id

@@ -71,6 +71,6 @@ select
     attribute,
     previous_value,
     current_value,
-    cast(previous_as_of_date as date) as previous_as_of_date,
-    cast(as_of_date as date) as as_of_date
+    previous_as_of_date,
+    as_of_date
 from changes

@@ -17,23 +17,23 @@ with members as (
 value_at_stake as (
 
     -- counted revenue in the 365 days up to last_order_date (exact decimals)
-    select m.customer_id, sum(o.revenue_eur) as value_at_stake
-    from members as m
-    inner join {{ ref('int_orders') }} as o
-        on o.customer_id = m.customer_id
-       and o.order_date <= m.last_order_date
-       and o.order_date >= cast({{ dbt.dateadd('day', -364, 'm.last_order_date') }} as date)
-    where o.is_counted
-    group by m.customer_id
+    select members.customer_id, sum(orders.revenue_eur) as value_at_stake
+    from members
+    inner join {{ ref('int_orders') }} as orders
+        on orders.customer_id = members.customer_id
+       and orders.order_date <= members.last_order_date
+       and orders.order_date >= {{ days_up_to_start(365, 'members.last_order_date') }}
+    where orders.is_counted
+    group by members.customer_id
 
 ),
 
 valued as (
 
-    select m.*, coalesce(v.value_at_stake, 0) as value_at_stake
-    from members as m
-    left join value_at_stake as v
-        on v.customer_id = m.customer_id
+    select members.*, coalesce(value_at_stake.value_at_stake, 0) as value_at_stake
+    from members
+    left join value_at_stake
+        on value_at_stake.customer_id = members.customer_id
 
 ),
 
@@ -48,7 +48,7 @@ priorities as (
 published_history as (
 
     select customer_id, as_of_date, is_key_account
-    from {{ published_relation('customer_segments_history', ref('customer_segments')) }} as h
+    from {{ published_relation('customer_segments_history', ref('customer_segments')) }} as published
 
 ),
 
@@ -65,12 +65,12 @@ former_key_accounts as (
 failures_before_loss as (
 
     -- failure events in the 180 days up to last_order_date
-    select m.customer_id, e.failure_area
-    from members as m
-    inner join {{ ref('int_failure_events') }} as e
-        on e.customer_id = m.customer_id
-       and e.event_date <= m.last_order_date
-       and e.event_date >= cast({{ dbt.dateadd('day', -179, 'm.last_order_date') }} as date)
+    select members.customer_id, events.failure_area
+    from members
+    inner join {{ ref('int_failure_events') }} as events
+        on events.customer_id = members.customer_id
+       and events.event_date <= members.last_order_date
+       and events.event_date >= {{ days_up_to_start(180, 'members.last_order_date') }}
 
 ),
 
@@ -94,28 +94,28 @@ failure_areas as (
 
 )
 
-select v.customer_id,
-       v.customer_name,
-       v.account_manager,
-       v.lapse_status,
-       v.last_order_date,
-       cast(v.days_since_last_order as integer) as days_since_last_order,
-       {{ cents('v.value_at_stake') }} as value_at_stake,
-       p.winback_priority,
-       (k.customer_id is not null or v.kam_designated) as was_key_account,
-       cast(coalesce(f.failures_before_loss, 0) as integer) as failures_before_loss,
-       a.failure_area as top_failure_area_before_loss,
+select valued.customer_id,
+       valued.customer_name,
+       valued.account_manager,
+       valued.lapse_status,
+       valued.last_order_date,
+       valued.days_since_last_order,
+       {{ cents('valued.value_at_stake') }} as value_at_stake,
+       priorities.winback_priority,
+       (former_key_accounts.customer_id is not null or valued.kam_designated) as was_key_account,
+       cast(coalesce(failure_counts.failures_before_loss, 0) as integer) as failures_before_loss,
+       failure_areas.failure_area as top_failure_area_before_loss,
        {{ d }} as as_of_date,
        cast(row_number() over (
-           order by v.value_at_stake desc, {{ key_order('v.customer_id') }}
+           order by valued.value_at_stake desc, {{ key_order('valued.customer_id') }}
        ) as integer) as list_rank
-from valued as v
-left join priorities as p
-    on p.customer_id = v.customer_id
-left join former_key_accounts as k
-    on k.customer_id = v.customer_id
-left join failure_counts as f
-    on f.customer_id = v.customer_id
-left join failure_areas as a
-    on a.customer_id = v.customer_id
-   and a.area_rank = 1
+from valued
+left join priorities
+    on priorities.customer_id = valued.customer_id
+left join former_key_accounts
+    on former_key_accounts.customer_id = valued.customer_id
+left join failure_counts
+    on failure_counts.customer_id = valued.customer_id
+left join failure_areas
+    on failure_areas.customer_id = valued.customer_id
+   and failure_areas.area_rank = 1

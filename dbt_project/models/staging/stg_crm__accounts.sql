@@ -15,4 +15,4 @@ select
     created_at,
     updated_at,
     coalesce(is_deleted, false) as is_deleted
-from {{ raw_as_of('accounts', ['account_id']) }} as raw_rows
+from {{ raw_as_of('crm', 'accounts', ['account_id']) }} as raw_rows

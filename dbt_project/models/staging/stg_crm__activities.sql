@@ -7,4 +7,4 @@ select
     occurred_at,
     owner,
     updated_at
-from {{ raw_as_of('activities', ['activity_id']) }} as raw_rows
+from {{ raw_as_of('crm', 'activities', ['activity_id']) }} as raw_rows

@@ -9,4 +9,4 @@ select
     category,
     severity,
     updated_at
-from {{ raw_as_of('cases', ['case_id']) }} as raw_rows
+from {{ raw_as_of('crm', 'cases', ['case_id']) }} as raw_rows

@@ -9,4 +9,4 @@ select
     job_title,
     is_decision_maker,
     updated_at
-from {{ raw_as_of('contacts', ['contact_id']) }} as raw_rows
+from {{ raw_as_of('crm', 'contacts', ['contact_id']) }} as raw_rows

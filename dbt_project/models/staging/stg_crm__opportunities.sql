@@ -10,4 +10,4 @@ select
     lost_reason,
     competitor,
     updated_at
-from {{ raw_as_of('opportunities', ['opportunity_id']) }} as raw_rows
+from {{ raw_as_of('crm', 'opportunities', ['opportunity_id']) }} as raw_rows

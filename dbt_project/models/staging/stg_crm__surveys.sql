@@ -6,4 +6,4 @@ select
     responded_at,
     score,
     updated_at
-from {{ raw_as_of('surveys', ['survey_id']) }} as raw_rows
+from {{ raw_as_of('crm', 'surveys', ['survey_id']) }} as raw_rows

@@ -6,4 +6,4 @@ select
     rate_date,
     rate_to_reporting,
     _load_seq
-from {{ raw_as_of('fx_rates', ['currency', 'rate_date'], versioned_by='load_seq') }} as raw_rows
+from {{ raw_as_of('erp', 'fx_rates', ['currency', 'rate_date'], versioned_by='load_seq') }} as raw_rows

@@ -12,4 +12,4 @@ select
     unit_cost,
     updated_at,
     _load_seq
-from {{ raw_as_of('order_lines', ['order_id', 'line_number']) }} as raw_rows
+from {{ raw_as_of('erp', 'order_lines', ['order_id', 'line_number']) }} as raw_rows

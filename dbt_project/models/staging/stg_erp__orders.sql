@@ -11,4 +11,4 @@ select
     currency,
     updated_at,
     _load_seq
-from {{ raw_as_of('orders', ['order_id']) }} as raw_rows
+from {{ raw_as_of('erp', 'orders', ['order_id']) }} as raw_rows

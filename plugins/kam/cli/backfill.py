@@ -2,15 +2,8 @@
 
     python -m kam.cli.backfill --from 2026-10-10 --to 2026-10-17 [--vars '{...}'] [--rerun]
 
-Each date is one run of `kam_nightly` through the same code path as `make run`
-(`kam.cli.run_nightly.run_night`); the run lock is held for the whole range. A date
-whose latest `reporting.pipeline_runs` row is `published` is skipped unless
-`--rerun`, so running the same command again resumes after the last published date.
-It stops at the first date that fails or is blocked, naming it, with the command to
-resume. Each run decides itself whether it is a nightly or a backfill (its D against
-the latest extracted date, docs/decisions/0009): on a fresh warehouse the range
-runs as consecutive nights; over dates older than the latest extraction it
-recomputes them from the raw versions known by each D, leaving BI on the latest date.
+Each date is one `make run` under one run lock; published dates are skipped unless `--rerun`; it
+stops at the first failed or blocked date (nightly or backfill per date: docs/decisions/0009).
 """
 from __future__ import annotations
 

@@ -1,13 +1,7 @@
 """The `airflow dags test` child of the CLI: its own process group, killed with the CLI, signals forwarded.
 
-`airflow dags test` runs every task in its own process, and Cosmos starts dbt from
-there in a new session. So that no part of a run outlives the CLI:
-- the child is started in its own process group, and asks the kernel (before it
-  execs airflow) for SIGKILL when the CLI dies (`prctl(PR_SET_PDEATHSIG)`): a
-  `kill -9` of the CLI takes airflow with it;
-- SIGTERM and SIGINT the CLI receives are sent to the child's whole group (a Ctrl-C
-  in the terminal reaches only the CLI's foreground group, not the child's);
-- dbt itself runs through `plugins/kam/bin/dbt_guarded` and dies with airflow.
+No part of a run outlives the CLI: PR_SET_PDEATHSIG on the child, SIGTERM/SIGINT sent to its whole
+group, dbt through `kam/bin/dbt_guarded` (docs/decisions/0009, "Settings, locking, processes").
 """
 from __future__ import annotations
 

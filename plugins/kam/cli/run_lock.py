@@ -1,16 +1,9 @@
-"""One run per warehouse: the exclusive `fcntl` lock `make run` and `make backfill` hold for the whole run.
+"""One run per warehouse: the exclusive `flock` `make run` and `make backfill` hold for the whole run.
 
-Two runs against one KAM_HOME (or one DuckDB warehouse from two KAM_HOMEs) would
-interleave their tasks in one Airflow metadata DB and one warehouse file. The CLI
-therefore takes, before it starts anything, an exclusive `flock` on
-`<KAM_HOME>/run.lock` and, for a DuckDB warehouse, on `<warehouse>.run.lock`, and
-keeps them until the run ended. The lock file says who holds it (pid, what, as-of,
-start) so that a second run can name the holder. The kernel releases a lock when its
-holder dies, however it dies: a killed run leaves no stale lock.
-
-A second run waits up to `KAM_RUN_LOCK_WAIT_SECONDS` (default 0: refuse at once),
-then raises `RunLockBusy` with that holder.
+The kernel releases it when the holder dies, so a killed run leaves no stale lock; a second run
+names the holder (docs/decisions/0009, "Settings, locking, processes").
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -23,6 +16,7 @@ from pathlib import Path
 from typing import Iterator
 
 from kam.config import Settings, non_negative_setting
+from kam.warehouse import open_warehouse
 
 WAIT_ENV = "KAM_RUN_LOCK_WAIT_SECONDS"
 POLL_SECONDS = 0.5
@@ -38,12 +32,8 @@ def lock_wait_seconds(environ: dict[str, str] | None = None) -> float:
 
 
 def lock_paths(settings: Settings) -> list[Path]:
-    """`<KAM_HOME>/run.lock`, and `<warehouse>.run.lock` for a DuckDB warehouse."""
-    paths = [Path(settings.home) / "run.lock"]
-    if not settings.warehouse_is_postgres:
-        warehouse = Path(settings.warehouse).resolve()
-        paths.append(warehouse.with_name(warehouse.name + ".run.lock"))
-    return paths
+    """`<KAM_HOME>/run.lock`, then the warehouse's lock files (`<warehouse>.run.lock` for DuckDB)."""
+    return [Path(settings.home) / "run.lock", *open_warehouse(settings).lock_files()]
 
 
 def describe_holder(path: Path) -> str:
@@ -54,8 +44,10 @@ def describe_holder(path: Path) -> str:
         holder = {}
     if not holder:
         return "holder unknown"
-    return (f"pid {holder.get('pid')}, {holder.get('command')} as-of {holder.get('as_of')}, "
-            f"started {holder.get('started_at')}")
+    return (
+        f"pid {holder.get('pid')}, {holder.get('command')} as-of {holder.get('as_of')}, "
+        f"started {holder.get('started_at')}"
+    )
 
 
 @contextmanager
@@ -71,7 +63,8 @@ def _flock(path: Path, deadline: float, holder: dict) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     raise RunLockBusy(
                         f"another run holds {path} ({describe_holder(path)}): one run per warehouse at a time; "
-                        f"wait for it to end, or set {WAIT_ENV} to wait for it") from None
+                        f"wait for it to end, or set {WAIT_ENV} to wait for it"
+                    ) from None
                 time.sleep(POLL_SECONDS)
         os.ftruncate(fd, 0)
         os.pwrite(fd, (json.dumps(holder) + "\n").encode(), 0)
@@ -85,13 +78,18 @@ def _flock(path: Path, deadline: float, holder: dict) -> Iterator[None]:
 
 
 @contextmanager
-def run_lock(settings: Settings, *, command: str, as_of: str,
-             wait_seconds: float | None = None) -> Iterator[list[Path]]:
+def run_lock(
+    settings: Settings, *, command: str, as_of: str, wait_seconds: float | None = None
+) -> Iterator[list[Path]]:
     """Hold every lock of `lock_paths(settings)` for the block; RunLockBusy when another run holds one."""
     wait = lock_wait_seconds() if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait
-    holder = {"pid": os.getpid(), "command": command, "as_of": as_of,
-              "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    holder = {
+        "pid": os.getpid(),
+        "command": command,
+        "as_of": as_of,
+        "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
     paths = lock_paths(settings)
     with ExitStack() as stack:
         for path in paths:

@@ -1,19 +1,11 @@
-"""`make run`: one nightly run of `kam_nightly` for an as-of date, then a summary.
+"""`make run`: one nightly run of `kam_nightly` for an as-of date (default yesterday, UTC), then a summary.
 
     python -m kam.cli.run_nightly [--as-of YYYY-MM-DD] [--vars '{"max_row_change": 0.4}']
 
-Refuses bad `--vars` (unknown dbt var, wrong type, a var the plan sets) before
-starting anything. Then, holding the run lock of the warehouse for the whole run
-(`kam.cli.run_lock`: a second run is refused at once, naming the holder, or waits
-`KAM_RUN_LOCK_WAIT_SECONDS`), it generates the demo source systems if the sources
-are the demo's and absent, makes sure the metadata DB and the pool `kam_warehouse`
-exist, runs `airflow dags test kam_nightly <D+1>T02:00:00+00:00 -c '{"as_of": "D",
-"vars": {...}}'` (the whole DAG in a child process group that dies with this one,
-logging to its own file `<KAM_HOME>/logs/kam_nightly_<D>_<UTC stamp>.log`), then
-prints where the reporting DB and the exports are and what was published. Exits 1
-when the run failed or was blocked by the data-quality gate, 2 on bad arguments, 75
-when another run holds the lock. Default D: yesterday (UTC).
+Runs `airflow dags test` under the warehouse's run lock. Exit 1: failed or blocked; 2: bad
+arguments; 75: another run holds the lock.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -22,7 +14,8 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, time as clock_time, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +24,7 @@ from kam.cli.dag_process import run_guarded
 from kam.cli.run_lock import RunLockBusy, run_lock
 from kam.cli.summary import RunSummary, read_summary
 from kam.config import Settings, load_settings
+from kam.pipeline.as_of import as_of_date
 
 DAG_ID = "kam_nightly"
 LOG_TAIL_LINES = 40
@@ -61,20 +55,15 @@ def parse_vars(text: str) -> dict[str, Any]:
         raise argparse.ArgumentTypeError(str(err)) from err
 
 
-def yesterday_utc() -> date:
-    return datetime.now(timezone.utc).date() - timedelta(days=1)
-
-
 def logical_date_for(as_of: date) -> datetime:
     """The scheduled run that computes D: D+1 at 02:00 UTC."""
-    return datetime.combine(as_of + timedelta(days=1), clock_time(2, 0), tzinfo=timezone.utc)
+    return datetime.combine(as_of + timedelta(days=1), clock_time(2, 0), tzinfo=UTC)
 
 
 def uses_demo_sources(settings: Settings) -> bool:
     """True when both sources are the demo's default locations under KAM_HOME."""
     demo = settings.home / "demo"
-    return (settings.orders_source == f"sqlite:///{demo / 'erp.sqlite'}"
-            and Path(settings.crm_source) == demo / "crm")
+    return settings.orders_source == f"sqlite:///{demo / 'erp.sqlite'}" and Path(settings.crm_source) == demo / "crm"
 
 
 def ensure_demo_data(settings: Settings, as_of: date, env: dict[str, str]) -> None:
@@ -89,7 +78,7 @@ def ensure_demo_data(settings: Settings, as_of: date, env: dict[str, str]) -> No
 
 def run_log_path(settings: Settings, as_of: date, now: datetime | None = None) -> Path:
     """`<KAM_HOME>/logs/kam_nightly_<D>_<UTC stamp>.log`: one file per run."""
-    stamp = (now or datetime.now(timezone.utc)).astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
     return settings.home / "logs" / f"{DAG_ID}_{as_of.isoformat()}_{stamp}.log"
 
 
@@ -131,8 +120,7 @@ class NightOutcome:
 
 
 def read_run_summary(settings: Settings, as_of: date) -> RunSummary:
-    return read_summary(settings.reporting_db, as_of,
-                        postgres_url=settings.warehouse if settings.warehouse_is_postgres else None)
+    return read_summary(settings, as_of)
 
 
 def run_night(settings: Settings, as_of: date, dbt_vars: dict[str, Any], env: dict[str, str]) -> NightOutcome:
@@ -144,8 +132,10 @@ def run_night(settings: Settings, as_of: date, dbt_vars: dict[str, Any], env: di
     ensure_demo_data(settings, as_of, env)
     ensure_pool(env)
     log_path = run_log_path(settings, as_of)
-    print(f"kam_nightly for as-of {as_of} (logical date {logical_date_for(as_of).isoformat()}); log: {log_path}",
-          flush=True)
+    print(
+        f"kam_nightly for as-of {as_of} (logical date {logical_date_for(as_of).isoformat()}); log: {log_path}",
+        flush=True,
+    )
     returncode = run_guarded([AIRFLOW, *dag_test_args(as_of, dbt_vars)], env=env, log_path=log_path)
     return NightOutcome(as_of, returncode, read_run_summary(settings, as_of), log_path, time.monotonic() - started)
 
@@ -158,9 +148,12 @@ def report_outcome(settings: Settings, outcome: NightOutcome) -> int:
     print("\n".join(outcome.summary.lines()))
     if outcome.returncode != 0:
         causes = failed_tasks(outcome.log_path)
-        print(f"\nthe DAG run FAILED (airflow exit code {outcome.returncode})"
-              + "".join(f"\n  {cause}" for cause in causes)
-              + f"\nlast lines of {outcome.log_path}:\n{tail(outcome.log_path)}", file=sys.stderr)
+        print(
+            f"\nthe DAG run FAILED (airflow exit code {outcome.returncode})"
+            + "".join(f"\n  {cause}" for cause in causes)
+            + f"\nlast lines of {outcome.log_path}:\n{tail(outcome.log_path)}",
+            file=sys.stderr,
+        )
         return EXIT_FAILED
     if outcome.summary.status != "published":
         print(f"\nthe run was not published (status {outcome.summary.status})", file=sys.stderr)
@@ -171,10 +164,14 @@ def report_outcome(settings: Settings, outcome: NightOutcome) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kam.cli.run_nightly", description=__doc__.splitlines()[0])
     parser.add_argument("--as-of", type=parse_as_of, default=None, help="as-of date D (default: yesterday UTC)")
-    parser.add_argument("--vars", type=parse_vars, default={},
-                        help="JSON object of dbt var overrides for this run, e.g. '{\"max_row_change\": 0.4}'")
+    parser.add_argument(
+        "--vars",
+        type=parse_vars,
+        default={},
+        help="JSON object of dbt var overrides for this run, e.g. '{\"max_row_change\": 0.4}'",
+    )
     args = parser.parse_args(argv)
-    as_of = args.as_of or yesterday_utc()
+    as_of = as_of_date(args.as_of)
 
     settings = load_settings()
     env = airflow_env(settings)

@@ -11,9 +11,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import duckdb
+if TYPE_CHECKING:
+    from kam.config import Settings
+    from kam.warehouse import TableReader
+
 
 SOURCE_CHECK = "source_files_readable"  # kam.quality.result.SOURCE_CHECK (not imported: the CLI stays light)
 
@@ -86,79 +89,41 @@ class RunSummary:
         return out
 
 
-def read_summary(reporting_db: str | Path, as_of: date, postgres_url: str | None = None) -> RunSummary:
-    """Read the summary from the published state: the DuckDB reporting DB (read-only),
-    or the `reporting` schema of a PostgreSQL warehouse when `postgres_url` is given.
-    Empty when nothing was published yet."""
-    if postgres_url:
-        from kam.pg.connection import connect_url
+def read_summary(settings: Settings, as_of: date) -> RunSummary:
+    """The summary from the published state (what BI reads); empty when nothing was published yet."""
+    from kam.warehouse import open_warehouse
 
-        con = connect_url(postgres_url)
-        try:
-            return _summarise(_Reader(con, "reporting", "%s"), as_of)
-        finally:
-            con.close()
-    if not Path(reporting_db).exists():
-        return RunSummary()
-    # Attached under an alias: a file named reporting.duckdb would otherwise make the
-    # catalog `reporting` and the schema `reporting` ambiguous.
-    con = duckdb.connect(":memory:")
     try:
-        con.execute("attach ? as rdb (read_only)", [str(reporting_db)])
-        return _summarise(_Reader(con, "rdb.reporting", "?"), as_of)
+        reader = open_warehouse(settings, purpose="kam-summary").published_reader()
+    except FileNotFoundError:
+        return RunSummary()
+    try:
+        summary = RunSummary()
+        tables = {t for t in ("pipeline_runs", "customer_segments") if reader.columns(t)}
+        if "pipeline_runs" in tables:
+            summary.run = _latest_run(reader, as_of)
+        if "customer_segments" in tables:
+            _read_segments(reader, summary)
+        return summary
     finally:
-        con.close()
+        reader.close()
 
 
-@dataclass
-class _Reader:
-    """Runs the summary's queries on either engine: `schema` prefixes table names,
-    `placeholder` is the driver's parameter marker."""
-
-    con: Any
-    schema: str
-    placeholder: str
-
-    def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        sql = sql.replace("{s}", self.schema).replace("?", self.placeholder)
-        if self.placeholder == "%s":
-            with self.con.cursor() as cur:
-                cur.execute(sql, params)
-                return cur.fetchall()
-        return self.con.execute(sql, list(params)).fetchall()
-
-    def tables(self) -> set[str]:
-        catalog, _, schema = self.schema.rpartition(".")
-        sql = "select table_name from information_schema.tables where table_schema = 'reporting'"
-        if catalog:
-            sql += f" and table_catalog = '{catalog}'"
-        return {r[0] for r in self.rows(sql)}
-
-
-def _summarise(reader: _Reader, as_of: date) -> RunSummary:
-    summary = RunSummary()
-    tables = reader.tables()
-    if "pipeline_runs" in tables:
-        summary.run = _latest_run(reader, as_of)
-    if "customer_segments" in tables:
-        _read_segments(reader, summary)
-    return summary
-
-
-def _latest_run(reader: _Reader, as_of: date) -> dict[str, Any] | None:
-    rows = reader.rows("select run_id, status, failed_checks from {s}.pipeline_runs "
-                       "where as_of_date = ? order by finished_at desc limit 1", (as_of,))
+def _latest_run(reader: TableReader, as_of: date) -> dict[str, Any] | None:
+    rows = reader.fetchall(f"select run_id, status, failed_checks from {reader.table('pipeline_runs')} "
+                          "where as_of_date = ? order by finished_at desc limit 1", [as_of])
     return dict(zip(("run_id", "status", "failed_checks"), rows[0])) if rows else None
 
 
-def _read_segments(reader: _Reader, summary: RunSummary) -> None:
-    head = reader.rows(
+def _read_segments(reader: TableReader, summary: RunSummary) -> None:
+    segments = reader.table("customer_segments")
+    head = reader.fetchall(
         "select max(as_of_date), count(*), sum(case when is_key_account then 1 else 0 end) "
-        "from {s}.customer_segments")[0]
+        f"from {segments}")[0]
     summary.published_as_of, summary.customers, summary.key_accounts = head[0], head[1], head[2] or 0
-    summary.classes = [(r[0], r[1], float(r[2] or 0.0)) for r in reader.rows(
+    summary.classes = [(r[0], r[1], float(r[2] or 0.0)) for r in reader.fetchall(
         "select coalesce(abc_revenue, 'unclassified'), count(*), "
         "sum(revenue_12m) / nullif(sum(sum(revenue_12m)) over (), 0) "
-        "from {s}.customer_segments group by 1 order by 1")]
-    summary.lapse_counts = dict(reader.rows(
-        "select lapse_status, count(*) from {s}.customer_segments group by 1"))
+        f"from {segments} group by 1 order by 1")]
+    summary.lapse_counts = dict(reader.fetchall(
+        f"select lapse_status, count(*) from {segments} group by 1"))

@@ -1,13 +1,7 @@
 """The customers of the simulated world, with their accounts and buying behaviour.
 
-The world has a fixed number of customer "slots"; a slot is held by one customer
-after another (a customer stops buying, a new one appears some months later).
-So at any as-of date there are long-standing, new and slipped-away customers.
-Sizes are heavy-tailed (log-normal: about 20% of customers carry 80% of revenue) and each
-customer buys at its own cadence: weekly, monthly, quarterly or erratically.
-A few special slots are always present: customers without a CRM account, a
-soft-deleted account that still has orders, a soft-deleted prospect and a
-customer whose id has leading zeros.
+Customer slots held one after another give long-standing, new and lapsed customers at any date;
+heavy-tailed sizes, per-customer cadences, and a few fixed edge cases the rules must handle.
 """
 from __future__ import annotations
 

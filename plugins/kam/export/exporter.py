@@ -1,14 +1,7 @@
-"""export_run: the export folder of a published run, `<KAM_EXPORT_DIR>/<YYYY-MM-DD>/`.
+"""`export_run`: the export folder of a published run, `<KAM_EXPORT_DIR>/<YYYY-MM-DD>/`.
 
-The files depend only on the run's data: a backfill of D (read from its
-candidates, kam.export.reading) writes the CSVs and workbook the night of D wrote,
-byte for byte (the workbook's creation time is D at 00:00); manifest.json differs
-in run_id and created_at only.
-
-Which tables and columns go out, in which order, is declared once in
-dbt_project/models/exposures.yml (exposure `sales_ops_exports`); this module
-only reads the published tables (the DuckDB reporting DB, or the PostgreSQL
-warehouse's schema `reporting`) and writes the files.
+Tables and columns come from the `sales_ops_exports` exposure; the files depend only on the run's
+data, so a backfill of D rewrites D's files byte for byte (docs/decisions/0015).
 """
 from __future__ import annotations
 

@@ -1,15 +1,7 @@
 """How one value is written: as CSV text, and as a workbook cell value.
 
-CSV: empty for null, `true`/`false`, ISO dates (timestamps ISO in UTC), decimals
-and floats with a dot and never in exponent notation, text as is except that a
-text beginning like a formula gets a leading `'` (outputs.md v1.1, OWASP's CSV
-injection advice; `is_formula_like` is the one rule, the workbook writes such
-text as a plain string cell, unchanged). Numbers and dates are never text here,
-so a negative amount keeps its `-`. Floats carry
-16 significant digits, exactly the number the workbook stores (openpyxl writes
-numbers as "%.16g"), so every sheet equals its CSV (but for the `'` of formula-like text).
-Workbook: numbers stay numbers, dates dates, booleans booleans; timestamps become
-naive UTC (Excel has no time zones).
+The rules that make every sheet equal its CSV, and formula-like text safe, are in
+docs/decisions/0015; `is_formula_like` is the one test for the latter.
 """
 from __future__ import annotations
 

@@ -1,14 +1,6 @@
 """Save an openpyxl workbook as a reproducible XLSX: the same data gives the same bytes.
 
-openpyxl stamps the save time into the file twice: the document properties
-(`created`, `modified`) and every ZIP entry's date. Here the properties are set to
-a given moment (the export passes D at 00:00) and every entry gets the fixed
-ZIP date 1980-01-01 00:00, so the sha256 of the workbook depends on its data only
-and a backfill of D reproduces the file the night of D wrote.
-
-It also keeps carriage returns: openpyxl writes a CR inside a cell's text as a
-raw byte, which every XML reader turns into a line feed; in worksheet XML it is
-written as the character reference `&#13;` instead, so the cell reads back as written.
+Fixed document and ZIP timestamps, and CRs kept as `&#13;` (docs/decisions/0015).
 """
 from __future__ import annotations
 

@@ -4,20 +4,18 @@ Settings come from the environment (KAM_ORDERS_SOURCE, KAM_CRM_SOURCE,
 KAM_WAREHOUSE, ...); the as-of date defaults to yesterday (UTC); prints the run's
 report as JSON; exit code 2 on a source error.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import logging
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 
 from kam.config import load_settings
 from kam.extract import ExtractError, default_run_id, extract_all, extract_crm, extract_erp
-
-
-def yesterday_utc() -> date:
-    return datetime.now(timezone.utc).date() - timedelta(days=1)
+from kam.pipeline.as_of import as_of_date
 
 
 def _as_of(text: str) -> date:
@@ -37,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = load_settings()
     run = {"erp": extract_erp, "crm": extract_crm, "all": extract_all}[args.system]
     try:
-        report = run(settings, args.run_id or default_run_id(), args.as_of or yesterday_utc())
+        report = run(settings, args.run_id or default_run_id(), as_of_date(args.as_of))
     except ExtractError as exc:
         print(f"extraction failed: {exc}", file=sys.stderr)
         return 2

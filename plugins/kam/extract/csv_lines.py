@@ -1,19 +1,7 @@
-"""The strict per-line CSV parser: every physical line is one record, good or bad with a reason.
+"""The strict per-line CSV parser (RFC 4180 quoting, one physical line = one record).
 
-Comma-separated, `"` quotes, `""` inside quotes for a quote (RFC 4180), the first
-line the header, a UTF-8 BOM at the start dropped. Values are kept exactly as
-written (an empty value is null). Each physical line is one record: a quoted
-value spanning several lines is not supported, its lines end in quarantine
-(unterminated quote), and so does any line that cannot be split into the
-header's fields (empty fields after the header's count, i.e. trailing commas,
-are ignored, as DuckDB's reader does). Blank lines (empty or only spaces/tabs)
-are no record and are not counted. Reasons of a bad line (besides those of
-physical_lines):
-  malformed CSV line: unterminated quote
-  malformed CSV line: text after a closing quote
-  malformed CSV line: expected 9 fields, found 10
-This parser reads files DuckDB cannot be trusted with (csv_scan) and decides the
-reason of every line DuckDB rejects (csv_fast), so both paths agree line for line.
+Reads the files DuckDB cannot be trusted with and names the reason of every line DuckDB rejects,
+so both paths agree line for line (docs/decisions/0012).
 """
 from __future__ import annotations
 

@@ -1,15 +1,7 @@
 """A fast byte-level scan of a CSV file: its physical line count and whether DuckDB may read it.
 
-DuckDB's `read_csv` is parallel and fast, but on some inputs it loses lines
-(an unterminated quote swallows the lines after it), stops (a byte that is not
-UTF-8, mixed CRLF/LF) or reads a value differently from the strict per-line
-parser (spaces around a quoted value). The scan runs over large blocks with
-C-speed bytes operations only (no copies) and says `duckdb_safe` when none of
-these can happen: valid UTF-8, no control bytes, consistent line endings (all
-LF or all CRLF), an even number of `"` and no `"` next to a space or tab.
-Anything else is read by the per-line parser (csv_lines). What the scan does
-not look for (blank lines, overlong lines, wrong field counts) the fast path
-catches by verifying DuckDB's count against `lines` (csv_fast).
+`duckdb_safe` only for inputs on which DuckDB's `read_csv` cannot lose or misread a line
+(docs/decisions/0012).
 """
 from __future__ import annotations
 

@@ -1,23 +1,7 @@
 """Readers of drop-folder files (CSV, JSONL, Parquet) into text staging tables.
 
-Every value is read as text: CSV values exactly as written, JSONL as the text of
-each value, Parquet columns cast to text (ISO dates/timestamps, plain decimals).
-Columns are matched by name; extra columns are ignored (but kept in `raw`).
-Staged columns are named positionally (`c0`, `c1`...) so no source column name
-can clash with the names validation adds.
-
-No line is lost quietly: every physical line of a CSV or JSONL file after the
-header (blank lines excluded: empty or only spaces/tabs) is staged as a good row
-or as a bad row with a reason (`StagedSource.parse_error`), numbered by its
-physical line (header = 1). One physical line is one record: a quoted CSV value
-spanning lines is not supported and its lines are quarantined. A clean CSV is
-read by DuckDB (csv_scan decides, csv_fast verifies the count), any other by the
-strict per-line parser (csv_lines); JSONL always by jsonl_lines.
-
-A file that cannot be read at all raises `FileUnreadable` naming object, file and
-column: a missing required column, a header naming a column twice, a header
-line that is not UTF-8 or not CSV, an empty file, an unsupported extension, a
-Parquet file DuckDB cannot open.
+Every physical line becomes a good or a quarantined row; a file that cannot be read at all raises
+`FileUnreadable` (docs/decisions/0012).
 """
 from __future__ import annotations
 

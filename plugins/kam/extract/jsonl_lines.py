@@ -1,17 +1,7 @@
 """The JSONL parser: every physical line one JSON object, good or bad with a reason.
 
-Parsed in Python (json module) line by line and staged in bounded Arrow chunks.
-Each contract value is read as text: strings exactly as written, numbers as their
-source text (`1e3` stays `1e3`, never 1000.0), true/false as `true`/`false`, null
-(or a missing key) as null. A UTF-8 BOM at the start is dropped. Blank lines (empty or only spaces/tabs) are no record
-and are not counted. Reasons of a bad line (besides those of physical_lines):
-  not a JSON object                       not JSON (also NaN/Infinity, trailing commas), or not an object
-  JSON line repeats key 'name'            at any depth of the line
-  name: JSON object where a value belongs (or: JSON array), per contract column
-  name: control character 0x00 in value   an escaped control character (not tab, LF, CR) in a string
-A raw tab inside a string is accepted (other raw control characters are bad lines).
-`_raw_text` is the line itself when it is a JSON object, else (or when a raw tab makes
-it invalid strict JSON) the line as a JSON string.
+Values are kept as their source text (`1e3` stays `1e3`), so JSONL and CSV stage alike
+(docs/decisions/0012).
 """
 from __future__ import annotations
 

@@ -1,19 +1,7 @@
 """The extraction's own tables: schemas, raw and history tables, quarantine and `meta.*` bookkeeping.
 
-meta.loaded_files(object, source, size, mtime, run_id, loaded_at, sha256, rows, as_of_date)
-                       one row per file *version* read (a file is skipped when its source label
-                       and sha256 are both known)
-meta.watermarks(object, watermark, run_id)     greatest valid updated_at (UTC) per object
-meta.extract_runs(run_id, object, rows_read, rows_loaded, rows_quarantined, raw_rows_changed,
-                  started_at, finished_at, as_of_date)           one row per run and object
-meta.source_reads(as_of_date, run_id, object, source, version, rows_read, rows_bad, read_at)
-                       one row per file version or table read by a run
-meta.source_errors(as_of_date, run_id, object, source, error, recorded_at)
-                       a file that could not be read at all (its object was not loaded)
-raw_history.<object>   every version merged into raw.<object>, with `_as_of_date`
-
-Columns added by decision 0009 come last in every table (fresh or migrated with
-ALTER TABLE ... ADD COLUMN IF NOT EXISTS), so read them by name, not by position.
+Created (or migrated with ADD COLUMN IF NOT EXISTS) here; columns added by docs/decisions/0009 come
+last, so read them by name, not by position.
 """
 from __future__ import annotations
 

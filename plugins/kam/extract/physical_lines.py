@@ -1,17 +1,7 @@
-"""Physical lines of a text file, read as bytes, with the checks every line format shares.
+"""Physical lines of a text file, read in bounded blocks, and the checks every line format shares.
 
-CSV and JSONL are read one physical line per record: a line ends at LF; one CR
-before the LF is dropped, so CRLF, LF and files mixing both read alike. Memory
-stays bounded: a file is read in blocks, a line longer than a block is never held
-whole, and a quarantined line's raw text keeps at most its first `MAX_LINE_BYTES`
-bytes.
-
-`line_problem` names what makes a line unusable before any format is parsed:
-too long, not UTF-8, or a raw control character (C0 controls and DEL; tab is
-fine). The reasons are the quarantine reasons:
-  line longer than 2097152 bytes
-  not UTF-8: byte 0xE9 at column 7          (column = 1-based byte offset in the line)
-  control character 0x07 in line
+`line_problem` names what makes a line unusable before any format is parsed (too long, not UTF-8,
+a raw control character); see docs/decisions/0012.
 """
 from __future__ import annotations
 

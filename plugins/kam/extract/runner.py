@@ -1,18 +1,10 @@
-"""Extraction of one source system for one as-of date: stage, check, then write in one transaction.
+"""Extraction of one source system for one as-of date: stage and check every new source, then write once.
 
-Per system: every new source (a file whose name and content are not yet in
-`meta.loaded_files`, or table rows since the watermark) is staged as text and
-checked in DuckDB; only when all objects have been read does one transaction
-quarantine bad rows, merge the latest valid versions into `raw.*` (and append them
-to `raw_history.*`) and record `meta.*` (loaded files, source reads, errors, runs).
-
-A file that cannot be read at all (`FileUnreadable`) is recorded in
-`meta.source_errors` and its object is not loaded that night (none of its files);
-the other objects load. A source that is down (folder missing, database
-unreachable, a required object without any file) raises `ExtractError` before
-anything is written. An as-of date before the latest extracted one is a backfill:
-nothing is read (decision 0009).
+One transaction per system quarantines, merges into `raw.*`/`raw_history.*` and records `meta.*`, so
+a failure leaves nothing half-written. An unreadable file skips its object; a source that is down
+raises `ExtractError`; a backfill reads nothing (docs/decisions/0009).
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -136,13 +128,15 @@ class _Pending:
         self.changed = []
 
 
-def _find_new_files(con, obj: SourceObject, found: list[Path], folder: Path, item: _Pending,
-                    extensions: tuple[str, ...]) -> None:
+def _find_new_files(
+    con, obj: SourceObject, found: list[Path], folder: Path, item: _Pending, extensions: tuple[str, ...]
+) -> None:
     """Hash the object's files; keep those whose name and content are not loaded yet."""
     known = meta_tables.known_file_versions(con, obj.name)
     if not found and not known and not obj.optional:
-        raise ExtractError(f"{obj.name}: no source file in {folder} "
-                           f"(expected {obj.name}{'/'.join(extensions)} or {obj.name}*<part>)")
+        raise ExtractError(
+            f"{obj.name}: no source file in {folder} (expected {obj.name}{'/'.join(extensions)} or {obj.name}*<part>)"
+        )
     for path in found:
         label = discovery.source_label(folder, path)
         version = file_version(obj.name, path, label)
@@ -216,10 +210,12 @@ def _read_figures(con, item: _Pending) -> dict[str, tuple[int, int, datetime | N
     """Per source of the checked table: (rows read, bad rows, greatest valid updated_at)."""
     if not item.created:
         return {}
-    newest = ("max(v__updated_at) filter (where _reason is null)" if item.obj.has_updated_at
-              else "cast(null as timestamp)")
-    rows = con.execute(f"select _source, count(*), count(_reason), {newest} from {item.checked} "
-                       f"group by _source").fetchall()
+    newest = (
+        "max(v__updated_at) filter (where _reason is null)" if item.obj.has_updated_at else "cast(null as timestamp)"
+    )
+    rows = con.execute(
+        f"select _source, count(*), count(_reason), {newest} from {item.checked} group by _source"
+    ).fetchall()
     return {source: (read, bad, last) for source, read, bad, last in rows}
 
 
@@ -251,21 +247,31 @@ def _write_object(con, item: _Pending, system: str, run_id: str, as_of: date) ->
         if read.file is not None:
             f = read.file
             meta_tables.record_loaded_file(con, name, read.source, f.size, f.mtime, f.sha256, rows, run_id, as_of)
-        meta_tables.record_source_read(con, as_of, run_id, name, read.source, versions[read.source], rows, bad,
-                                       read.read_at)
+        meta_tables.record_source_read(
+            con, as_of, run_id, name, read.source, versions[read.source], rows, bad, read.read_at
+        )
     rows_read = sum(rows for rows, _, _ in figures.values())
-    totals = meta_tables.record_run(con, run_id, name, rows_read, loaded, quarantined, changed,
-                                    item.started_at, _now(), as_of)
+    totals = meta_tables.record_run(
+        con, run_id, name, rows_read, loaded, quarantined, changed, item.started_at, _now(), as_of
+    )
     return ObjectReport(
-        object=name, system=system, rows_read=totals[0], rows_loaded=totals[1],
-        rows_quarantined=totals[2], raw_rows_changed=totals[3],
-        files=meta_tables.files_of_run(con, name, run_id), watermark=meta_tables.watermark_of(con, name),
-        files_skipped_unchanged=item.skipped_unchanged, files_changed=item.changed,
-        source_errors=[str(item.error)] if item.error is not None else [])
+        object=name,
+        system=system,
+        rows_read=totals[0],
+        rows_loaded=totals[1],
+        rows_quarantined=totals[2],
+        raw_rows_changed=totals[3],
+        files=meta_tables.files_of_run(con, name, run_id),
+        watermark=meta_tables.watermark_of(con, name),
+        files_skipped_unchanged=item.skipped_unchanged,
+        files_changed=item.changed,
+        source_errors=[str(item.error)] if item.error is not None else [],
+    )
 
 
-def _write(con: duckdb.DuckDBPyConnection, system: str, pending: dict[str, _Pending],
-           run_id: str, as_of: date) -> ExtractReport:
+def _write(
+    con: duckdb.DuckDBPyConnection, system: str, pending: dict[str, _Pending], run_id: str, as_of: date
+) -> ExtractReport:
     report = ExtractReport(run_id=run_id, as_of=as_of)
     con.execute("begin transaction")
     try:
@@ -280,23 +286,32 @@ def _write(con: duckdb.DuckDBPyConnection, system: str, pending: dict[str, _Pend
 
 def _log(report: ExtractReport) -> None:
     for rep in report.objects.values():
-        log.info("extract %s: read %d, valid %d, quarantined %d, raw changed %d, files %s, "
-                 "changed %s, unchanged (skipped) %d%s",
-                 rep.object, rep.rows_read, rep.rows_loaded, rep.rows_quarantined, rep.raw_rows_changed,
-                 rep.files, rep.files_changed, len(rep.files_skipped_unchanged),
-                 f", NOT LOADED: {rep.source_errors}" if rep.source_errors else "")
+        log.info(
+            "extract %s: read %d, valid %d, quarantined %d, raw changed %d, files %s, "
+            "changed %s, unchanged (skipped) %d%s",
+            rep.object,
+            rep.rows_read,
+            rep.rows_loaded,
+            rep.rows_quarantined,
+            rep.raw_rows_changed,
+            rep.files,
+            rep.files_changed,
+            len(rep.files_skipped_unchanged),
+            f", NOT LOADED: {rep.source_errors}" if rep.source_errors else "",
+        )
 
 
-def extract_system(settings: Settings, system: str, run_id: str, as_of: date,
-                   con: duckdb.DuckDBPyConnection | None = None) -> ExtractReport:
-    """Extract one source system ('erp' or 'crm') into the warehouse, for as-of date `as_of`."""
+def extract_system(
+    settings: Settings, system: str, run_id: str, as_of: date, con: duckdb.DuckDBPyConnection | None = None
+) -> ExtractReport:
+    """Extract one source system ('erp' or 'crm') into the DuckDB file `settings.warehouse`, for as-of date `as_of`.
+
+    Callers go through kam.extract, which passes the Warehouse's landing settings.
+    """
     if system not in ("erp", "crm"):
         raise ValueError(f"unknown source system {system!r}: expected 'erp' or 'crm'")
     if not isinstance(as_of, date) or isinstance(as_of, datetime):
         raise TypeError(f"as_of must be a date, got {as_of!r}")
-    if settings.warehouse_is_postgres:
-        raise ExtractError("extraction into a PostgreSQL warehouse is not supported yet "
-                           f"(KAM_WAREHOUSE={settings.warehouse})")
     own = con is None
     con = con or connect_when_free(settings)
     try:
@@ -304,8 +319,12 @@ def extract_system(settings: Settings, system: str, run_id: str, as_of: date,
             meta_tables.ensure_tables(con)
             latest = meta_tables.latest_extracted_as_of(con)
             if latest is not None and as_of < latest:
-                log.info("extract %s: as-of %s is before the latest extracted as-of %s: backfill, nothing read",
-                         system, as_of, latest)
+                log.info(
+                    "extract %s: as-of %s is before the latest extracted as-of %s: backfill, nothing read",
+                    system,
+                    as_of,
+                    latest,
+                )
                 return ExtractReport(run_id=run_id, as_of=as_of, mode=BACKFILL)
             extracted_at = _now()
             pending = {o.name: _Pending(o, extracted_at) for o in objects_of(system)}

@@ -1,28 +1,8 @@
 """Vectorised contract checks: one SQL statement turns a staged source into checked rows.
 
-Every value is trimmed (spaces, tabs, CR, LF) and an empty value is null. Each
-contract column gets a converted value `v__<column>` and a reason when it breaks
-the contract; the row's `_reason` joins its reasons with '; ' (null = valid).
-The moment of extraction (`extracted_at`, naive UTC) bounds timestamps: a value more
-than a day later is bad, so it can never become a watermark.
-
-Reason wording (the value quoted is the trimmed text):
-  missing key                                   a key column is empty
-  <col>: missing required value                 a required non-key column is empty
-  <col>: not a date: '<v>'                      not YYYY-MM-DD
-  <col>: unparseable date: '<v>'                YYYY-MM-DD but no such day
-  <col>: not a timestamp: '<v>'                 not ISO 8601
-  <col>: unparseable timestamp: '<v>'           ISO shape but no such instant
-  <col>: date out of range 1900-01-01..2100-12-31: '<v>'
-                                                a date, or the UTC date of a timestamp, outside the range
-  <col>: timestamp in the future: '<v>'         more than one day after the moment of extraction
-  <col>: not a number: '<v>'                    decimal / integer with other than digits, sign, one dot, exponent
-  <col>: not an integer: '<v>'                  a number with a fractional part
-  <col>: number too large: '<v>'                does not fit the raw column type
-  <col>: not a boolean: '<v>'                   not true/false, 1/0, yes/no (any case)
-  <col>: not in enumeration: '<v>'              not one of the contract's values (any case)
-  <col>: out of range (>0): '<v>'               (also >=0, 1..5, <=x)
-  not a JSON object / malformed CSV line: ...   the row could not be parsed at all
+Values are trimmed (empty = null); each contract column gets its converted value `v__<column>` and,
+when it breaks sources.md's contract, a reason; `_reason` joins them with '; ' (null = valid).
+Timestamps more than a day after `extracted_at` are bad, so one can never become a watermark.
 """
 from __future__ import annotations
 

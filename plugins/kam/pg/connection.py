@@ -1,9 +1,10 @@
-"""Connections to the PostgreSQL warehouse (psycopg2), with the pipeline's session settings.
+"""Connections to a PostgreSQL server (psycopg2), with the pipeline's session settings.
 
 `KAM_WAREHOUSE` may be written `postgresql://`, `postgres://` or with a SQLAlchemy
 driver suffix (`postgresql+psycopg2://`); libpq wants the plain form.
 Every session runs with TimeZone UTC, like the DuckDB warehouse.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,7 +12,7 @@ import re
 import psycopg2
 import psycopg2.extensions
 
-from kam.config import Settings
+from kam.warehouse.urls import safe_url
 
 _DRIVER_SUFFIX = re.compile(r"^postgres(?:ql)?(?:\+[a-z0-9_]+)?://")
 
@@ -23,28 +24,9 @@ def libpq_url(url: str) -> str:
     return _DRIVER_SUFFIX.sub("postgresql://", url, count=1)
 
 
-def sqlalchemy_url(url: str) -> str:
-    """The URL for SQLAlchemy with the installed driver (`postgresql+psycopg2://...`)."""
-    return libpq_url(url).replace("postgresql://", "postgresql+psycopg2://", 1)
-
-
-def safe_url(url: str) -> str:
-    """The URL with its password hidden, for messages."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1:***@", url)
-
-
 def connect_url(url: str, *, application_name: str = "kam") -> psycopg2.extensions.connection:
     """A new connection to `url` (TimeZone UTC, not in autocommit)."""
     try:
-        return psycopg2.connect(libpq_url(url), options="-c TimeZone=UTC",
-                                application_name=application_name)
+        return psycopg2.connect(libpq_url(url), options="-c TimeZone=UTC", application_name=application_name)
     except psycopg2.OperationalError as exc:
-        raise RuntimeError(f"cannot connect to the PostgreSQL warehouse {safe_url(url)}: "
-                           f"{str(exc).strip()}") from exc
-
-
-def connect(settings: Settings, *, application_name: str = "kam") -> psycopg2.extensions.connection:
-    """A new connection to the settings' PostgreSQL warehouse."""
-    if not settings.warehouse_is_postgres:
-        raise ValueError(f"KAM_WAREHOUSE is not a PostgreSQL URL: {settings.warehouse}")
-    return connect_url(settings.warehouse, application_name=application_name)
+        raise RuntimeError(f"cannot connect to the PostgreSQL warehouse {safe_url(url)}: {str(exc).strip()}") from exc

@@ -6,6 +6,7 @@ unquoted empty field, exactly what `COPY ... (FORMAT csv)` reads back; ISO dates
 and timestamps, plain decimals, `true`/`false`) and fed to psycopg2's
 `copy_expert` through a file-like object read in pieces.
 """
+
 from __future__ import annotations
 
 import io
@@ -46,13 +47,12 @@ class ArrowCsvStream(io.RawIOBase):
         if self._pos >= len(self._chunk) and not self._next_chunk():
             return 0
         size = min(len(buffer), len(self._chunk) - self._pos)
-        buffer[:size] = self._chunk[self._pos:self._pos + size]
+        buffer[:size] = self._chunk[self._pos : self._pos + size]
         self._pos += size
         return size
 
 
-def copy_query(duck: duckdb.DuckDBPyConnection, query: str, pg_cursor, table: str,
-               columns: list[str]) -> int:
+def copy_query(duck: duckdb.DuckDBPyConnection, query: str, pg_cursor, table: str, columns: list[str]) -> int:
     """COPY the rows of a DuckDB `query` (columns in `columns` order) into PostgreSQL `table`.
 
     Returns the rows copied. `table` and `columns` must be trusted identifiers.
@@ -60,6 +60,7 @@ def copy_query(duck: duckdb.DuckDBPyConnection, query: str, pg_cursor, table: st
     reader = duck.sql(query).to_arrow_reader(BATCH_ROWS)
     stream = ArrowCsvStream(reader)
     column_list = ", ".join(f'"{c}"' for c in columns)
-    pg_cursor.copy_expert(f"copy {table} ({column_list}) from stdin with (format csv)",
-                          io.BufferedReader(stream, buffer_size=1 << 20))
+    pg_cursor.copy_expert(
+        f"copy {table} ({column_list}) from stdin with (format csv)", io.BufferedReader(stream, buffer_size=1 << 20)
+    )
     return stream.rows

@@ -6,6 +6,7 @@ below); a column added in the landing later is added in PostgreSQL too. Each
 `raw.<object>` gets a unique index on the contract key, which the sync's upsert
 (`on conflict`) relies on.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,10 +19,20 @@ from kam.contract import OBJECTS
 SYNCED_SCHEMAS = ("raw", "raw_history", "quarantine", "meta")
 
 _SIMPLE_TYPES = {
-    "VARCHAR": "varchar", "JSON": "varchar", "BIGINT": "bigint", "INTEGER": "integer",
-    "SMALLINT": "smallint", "BOOLEAN": "boolean", "DATE": "date", "TIMESTAMP": "timestamp",
-    "TIMESTAMP WITH TIME ZONE": "timestamptz", "DOUBLE": "double precision", "FLOAT": "real",
-    "HUGEINT": "numeric(38,0)", "UBIGINT": "numeric(20,0)", "UINTEGER": "bigint",
+    "VARCHAR": "varchar",
+    "JSON": "varchar",
+    "BIGINT": "bigint",
+    "INTEGER": "integer",
+    "SMALLINT": "smallint",
+    "BOOLEAN": "boolean",
+    "DATE": "date",
+    "TIMESTAMP": "timestamp",
+    "TIMESTAMP WITH TIME ZONE": "timestamptz",
+    "DOUBLE": "double precision",
+    "FLOAT": "real",
+    "HUGEINT": "numeric(38,0)",
+    "UBIGINT": "numeric(20,0)",
+    "UINTEGER": "bigint",
 }
 _DECIMAL = re.compile(r"^DECIMAL\((\d+),\s*(\d+)\)$")
 
@@ -59,11 +70,13 @@ def landing_tables(duck: duckdb.DuckDBPyConnection) -> list[LandingTable]:
     rows = duck.execute(
         "select table_schema, table_name, column_name, data_type from information_schema.columns "
         f"where table_catalog = current_database() and table_schema in ({', '.join(map(repr, SYNCED_SCHEMAS))}) "
-        "order by table_schema, table_name, ordinal_position").fetchall()
+        "order by table_schema, table_name, ordinal_position"
+    ).fetchall()
     tables: dict[tuple[str, str], list[tuple[str, str]]] = {}
     for schema, table, column, dtype in rows:
         tables.setdefault((schema, table), []).append(
-            (column, postgres_type(dtype, f"landing table {schema}.{table} column {column}")))
+            (column, postgres_type(dtype, f"landing table {schema}.{table} column {column}"))
+        )
     return [LandingTable(s, t, tuple(cols)) for (s, t), cols in tables.items()]
 
 
@@ -74,8 +87,11 @@ def raw_key(table: LandingTable) -> tuple[str, ...] | None:
 
 
 def _existing_columns(cur, table: LandingTable) -> list[str]:
-    cur.execute("select column_name from information_schema.columns where table_schema = %s "
-                "and table_name = %s order by ordinal_position", (table.schema, table.name))
+    cur.execute(
+        "select column_name from information_schema.columns where table_schema = %s "
+        "and table_name = %s order by ordinal_position",
+        (table.schema, table.name),
+    )
     return [r[0] for r in cur.fetchall()]
 
 
@@ -96,5 +112,7 @@ def ensure_mirror(cur, tables: list[LandingTable]) -> None:
                     cur.execute(f'alter table {table.qualified} add column "{column}" {pg_type}')
         key = raw_key(table)
         if key:
-            cur.execute(f'create unique index if not exists "{table.name}_key" on {table.qualified} '
-                        f"({', '.join(chr(34) + k + chr(34) for k in key)})")
+            cur.execute(
+                f'create unique index if not exists "{table.name}_key" on {table.qualified} '
+                f"({', '.join(chr(34) + k + chr(34) for k in key)})"
+            )

@@ -1,29 +1,9 @@
-"""Copy the extraction's changes from the landing DuckDB into the PostgreSQL warehouse.
+"""Copy the extraction's changes from the landing DuckDB into the PostgreSQL warehouse, in one transaction.
 
-With a PostgreSQL warehouse, extraction validates and merges in a local DuckDB
-file (`Settings.landing`); `sync_landing` then brings PostgreSQL's `raw`,
-`quarantine` and `meta` schemas up to date, in ONE PostgreSQL transaction.
-
-What is copied: the (run_id, object) pairs of the landing's `meta.extract_runs`
-whose row PostgreSQL does not hold identically: this run's objects (a retry of a
-run changes its row, so it is synced again), and any earlier run whose sync never
-committed (the sync catches up by itself). For those pairs:
-- `raw.<object>`: the rows with `_run_id` among the pairs' runs (what those runs
-  inserted or replaced; extraction never deletes a key), upserted by contract
-  key (`insert ... on conflict (key) do update`);
-- `raw_history.<object>` (versions are only ever added, per run): the rows with
-  `_run_id` among the pairs' runs deleted, then copied; a PostgreSQL history table
-  still empty gets the landing's whole table (the seed from raw, decision 0009);
-- `meta.watermarks` (one row per object, replaced by a later run): the rows of
-  the pairs' objects replaced;
-- other tables with columns `object` and `run_id` (`quarantine.rows`,
-  `meta.loaded_files`, `meta.extract_runs`, `meta.source_reads`, `meta.source_errors`:
-  rows are only ever added, per run):
-  the pairs' rows deleted, then copied;
-- other tables with `object` only: the pairs' objects' rows replaced;
-- any other table of those schemas: replaced whole.
-Rows travel by COPY, streamed from DuckDB as CSV (kam.pg.copy_stream).
+`sync_tables` brings `raw`, `raw_history`, `quarantine` and `meta` up to date with every run the
+server does not hold identically, so a failed sync is caught up by the next (docs/decisions/0013).
 """
+
 from __future__ import annotations
 
 import logging
@@ -31,11 +11,8 @@ from dataclasses import dataclass, field
 
 import duckdb
 
-from kam.config import Settings
-from kam.pg.connection import connect
 from kam.pg.copy_stream import copy_query
 from kam.pg.mirror_tables import LandingTable, ensure_mirror, landing_tables, raw_key
-from kam.warehouse import connect as connect_duckdb
 
 log = logging.getLogger(__name__)
 
@@ -87,13 +64,20 @@ def _sync_raw(duck, cur, table: LandingTable, runs: set[str]) -> int:
     quoted = ", ".join(f'"{c}"' for c in columns)
     staging = f'"_kam_sync_{table.name}"'
     cur.execute(f"create temp table {staging} (like {table.qualified}) on commit drop")
-    copied = copy_query(duck, f"select {quoted} from {table.schema}.{table.name} where _run_id in {_in_list(runs)}",
-                        cur, staging, columns)
+    copied = copy_query(
+        duck,
+        f"select {quoted} from {table.schema}.{table.name} where _run_id in {_in_list(runs)}",
+        cur,
+        staging,
+        columns,
+    )
     if key:
         updates = ", ".join(f'"{c}" = excluded."{c}"' for c in columns if c not in key)
         conflict = ", ".join(f'"{k}"' for k in key)
-        cur.execute(f"insert into {table.qualified} ({quoted}) select {quoted} from {staging} "
-                    f"on conflict ({conflict}) do update set {updates}")
+        cur.execute(
+            f"insert into {table.qualified} ({quoted}) select {quoted} from {staging} "
+            f"on conflict ({conflict}) do update set {updates}"
+        )
     else:
         cur.execute(f"insert into {table.qualified} ({quoted}) select {quoted} from {staging}")
     cur.execute(f"drop table {staging}")
@@ -108,8 +92,13 @@ def _pg_table_empty(cur, table: LandingTable) -> bool:
 def _sync_scoped(duck, cur, table: LandingTable, where: str) -> int:
     cur.execute(f"delete from {table.qualified} where {where}")
     quoted = ", ".join(f'"{c}"' for c in table.column_names)
-    return copy_query(duck, f"select {quoted} from {table.schema}.{table.name} where {where}",
-                      cur, table.qualified, table.column_names)
+    return copy_query(
+        duck,
+        f"select {quoted} from {table.schema}.{table.name} where {where}",
+        cur,
+        table.qualified,
+        table.column_names,
+    )
 
 
 def sync_tables(duck: duckdb.DuckDBPyConnection, pg_connection) -> SyncReport:
@@ -138,8 +127,9 @@ def sync_tables(duck: duckdb.DuckDBPyConnection, pg_connection) -> SyncReport:
                         if _pg_table_empty(cur, table):
                             report.rows[table.qualified] = _sync_scoped(duck, cur, table, "true")
                         elif runs and "_run_id" in names:
-                            report.rows[table.qualified] = _sync_scoped(duck, cur, table,
-                                                                        f"_run_id in {_in_list(runs)}")
+                            report.rows[table.qualified] = _sync_scoped(
+                                duck, cur, table, f"_run_id in {_in_list(runs)}"
+                            )
                     elif {"object", "run_id"} <= names and (table.schema, table.name) not in PER_OBJECT_TABLES:
                         report.rows[table.qualified] = _sync_scoped(duck, cur, table, pairs_sql)
                     elif "object" in names:
@@ -150,21 +140,4 @@ def sync_tables(duck: duckdb.DuckDBPyConnection, pg_connection) -> SyncReport:
     except BaseException:
         pg_connection.rollback()
         raise
-    return report
-
-
-def sync_landing(settings: Settings) -> SyncReport:
-    """Bring the PostgreSQL warehouse's raw/quarantine/meta up to date with the landing DuckDB."""
-    if not settings.landing.exists():
-        raise FileNotFoundError(f"sync: landing DB {settings.landing} does not exist (run extraction first)")
-    duck = connect_duckdb(settings, read_only=True, path=settings.landing)
-    try:
-        pg = connect(settings, application_name="kam-sync")
-        try:
-            report = sync_tables(duck, pg)
-        finally:
-            pg.close()
-    finally:
-        duck.close()
-    log.info("sync %s -> PostgreSQL: pairs %s, rows %s", settings.landing, report.pairs, report.rows)
     return report

@@ -1,5 +1,5 @@
-"""Publication of a run: reporting tables, pipeline_runs, the reporting DB snapshot, alerts."""
-from kam.publish.publisher import PublishResult, publish_run, record_blocked
-from kam.publish.reconcile import reconcile_publishing
+"""Publication of a run: reporting tables, pipeline_runs, what BI reads, alerts."""
+
+from kam.publish.publisher import PublishResult, publish_run, reconcile_publishing, record_blocked
 
 __all__ = ["PublishResult", "publish_run", "reconcile_publishing", "record_blocked"]

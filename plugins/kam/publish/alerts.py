@@ -1,27 +1,19 @@
-"""Failure alerts: `notify_failure(context)`, usable as an Airflow `on_failure_callback`.
+"""Failure alerts: `notify_failure(context)`, the Airflow `on_failure_callback` of every task.
 
-It always logs one clear message (DAG, task, run, as-of date, the failed checks
-when the gate failed, the report path, the error); then, when configured, posts
-it as JSON to KAM_ALERT_WEBHOOK (urllib, short timeout) and e-mails it to
-KAM_ALERT_EMAIL through Airflow's e-mail backend (its [smtp]/[email] settings).
-It never raises: an alert must not mask the failure it reports.
-
-Where the details come from (first found wins):
-- as-of date: the exception's `as_of`, `params["as_of"]`, `dag_run.conf["as_of"]`,
-  else the day before the run's logical date (the nightly convention);
-- failed checks: the exception's `failed_checks` (list), or its `gate_result`
-  (dict, as given to kam.publish.record_blocked);
-- report path: the exception's `report_path`, else `context["report_path"]`.
+It logs one clear message (DAG, task, run, as-of date, and for a blocked gate
+its failed checks and report path, from `kam.pipeline.GateBlocked`), then posts
+it as JSON to KAM_ALERT_WEBHOOK and e-mails it to KAM_ALERT_EMAIL (Airflow's
+e-mail backend) when configured. It never raises: an alert must not mask the failure.
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import urllib.request
-from datetime import date, datetime, timedelta
 
 from kam.config import load_settings
-from kam.publish.run_record import failed_checks as gate_failed_checks
+from kam.pipeline import GateBlocked, as_of_of_run
 
 log = logging.getLogger(__name__)
 WEBHOOK_TIMEOUT_SECONDS = 5
@@ -36,37 +28,28 @@ def _get(obj, name, default=None):
 
 
 def _as_of(context: dict, exception) -> str | None:
-    for candidate in (_get(exception, "as_of"), _get(context.get("params"), "as_of"),
-                      _get(_get(context.get("dag_run"), "conf"), "as_of")):
-        if candidate:
-            return str(candidate)[:10]
-    logical = context.get("logical_date") or _get(context.get("dag_run"), "logical_date")
-    if isinstance(logical, datetime):
-        return (logical.date() - timedelta(days=1)).isoformat()
-    if isinstance(logical, date):
-        return (logical - timedelta(days=1)).isoformat()
-    return None
+    """D of the failed run: the blocked gate's, else by the as-of rule; None when the context has no run."""
+    if isinstance(exception, GateBlocked):
+        return exception.as_of.isoformat()
+    param = _get(context.get("params"), "as_of")
+    if not (param or context.get("logical_date") or context.get("dag_run")):
+        return None
+    try:
+        return as_of_of_run(context).isoformat()
+    except ValueError:  # a malformed param: the plan task failed on it, say it as given
+        return str(param)
 
 
-def _failed_checks(exception) -> list:
-    checks = _get(exception, "failed_checks")
-    if checks:
-        return list(checks)
-    gate_result = _get(exception, "gate_result")
-    return gate_failed_checks(gate_result) if isinstance(gate_result, dict) else []
-
-
-def _check_text(check) -> str:
-    if isinstance(check, dict):
-        name = check.get("name") or check.get("check") or "check"
-        details = ", ".join(f"{k}={v}" for k, v in check.items() if k not in ("name", "check"))
-        return f"{name} ({details})" if details else str(name)
-    return str(check)
+def _check_text(check: dict) -> str:
+    """A failed check's brief (`GateResult.failed_checks`): its name, then its numbers."""
+    details = ", ".join(f"{k}={v}" for k, v in check.items() if k != "name")
+    return f"{check['name']} ({details})" if details else str(check["name"])
 
 
 def failure_details(context: dict) -> dict:
     """The facts of a failure, from an Airflow callback context."""
     exception = context.get("exception")
+    blocked = exception if isinstance(exception, GateBlocked) else None
     ti = context.get("task_instance") or context.get("ti")
     dag = context.get("dag")
     dag_run = context.get("dag_run")
@@ -75,19 +58,24 @@ def failure_details(context: dict) -> dict:
         "task_id": _get(ti, "task_id") or _get(context.get("task"), "task_id"),
         "run_id": context.get("run_id") or _get(dag_run, "run_id") or _get(ti, "run_id"),
         "as_of": _as_of(context, exception),
-        "failed_checks": _failed_checks(exception),
-        "report_path": str(_get(exception, "report_path") or context.get("report_path") or "") or None,
+        "failed_checks": blocked.failed_checks if blocked else [],
+        "report_path": blocked.report_path if blocked else None,
         "error": f"{type(exception).__name__}: {exception}" if exception is not None else None,
     }
 
 
 def failure_message(details: dict) -> str:
     """One readable message of a failure."""
-    parts = [f"KAM pipeline FAILED: DAG {details['dag_id']}, task {details['task_id']}, "
-             f"run {details['run_id']}, as-of {details['as_of'] or 'unknown'}."]
+    parts = [
+        f"KAM pipeline FAILED: DAG {details['dag_id']}, task {details['task_id']}, "
+        f"run {details['run_id']}, as-of {details['as_of'] or 'unknown'}."
+    ]
     if details["failed_checks"]:
-        parts.append("Gate blocked publication; failed checks: "
-                     + "; ".join(_check_text(c) for c in details["failed_checks"]) + ".")
+        parts.append(
+            "Gate blocked publication; failed checks: "
+            + "; ".join(_check_text(c) for c in details["failed_checks"])
+            + "."
+        )
     if details["report_path"]:
         parts.append(f"Report: {details['report_path']}.")
     if details["error"]:
@@ -98,8 +86,12 @@ def failure_message(details: dict) -> str:
 def post_webhook(url: str, payload: dict) -> bool:
     """POST the payload as JSON; False (logged) on any failure."""
     try:
-        request = urllib.request.Request(url, data=json.dumps(payload, default=str).encode("utf-8"),
-                                         headers={"Content-Type": "application/json"}, method="POST")
+        request = urllib.request.Request(
+            url,
+            data=json.dumps(payload, default=str).encode("utf-8"),
+            headers={"Content-Type": "application/json"},
+            method="POST",
+        )
         with urllib.request.urlopen(request, timeout=WEBHOOK_TIMEOUT_SECONDS) as response:
             response.read()
         return True

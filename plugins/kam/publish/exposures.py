@@ -1,14 +1,7 @@
-"""What is published and what is exported, read from dbt_project/models/exposures.yml.
+"""What is published and what is exported, read from dbt_project/models/exposures.yml (the one place).
 
-That file is the one place that declares it:
-- the `bi_reporting` exposure's `depends_on` refs are the tables publication
-  copies from schema `marts` to schema `reporting`;
-- the `sales_ops_exports` exposure's `config.meta.exports` lists the exported
-  tables in sheet order, each with its column allow-list, row order and whether
-  it also goes out as a CSV file (`csv: false`: a workbook sheet only).
-
-Names are checked to be plain lower-case identifiers (they are put into SQL), and
-no export may name a contact's personal data column.
+`bi_reporting`'s refs are the published tables; `sales_ops_exports`' `meta.exports` the exported
+ones. Names are checked to be plain identifiers and no export may name a contact's personal data.
 """
 from __future__ import annotations
 

@@ -1,13 +1,6 @@
 """How a run is published: every reporting table (nightly) or only its date's history (backfill).
 
-The run plan (docs/decisions/0009) asks for a mode; publication decides from what
-is published, so BI never rolls back:
-- D earlier than the latest published as-of date: `backfill` (only D's rows of
-  customer_segments_history and D's pipeline_runs row), even when the plan said
-  `nightly` (logged);
-- otherwise `nightly` (every reporting table replaced from the candidates), even
-  for a backfill build: D is then the newest date BI has, and the backfill's
-  candidates are D's state.
+Decided from what is published, not from the plan, so BI never rolls back (docs/decisions/0009).
 """
 from __future__ import annotations
 

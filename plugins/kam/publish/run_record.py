@@ -1,26 +1,28 @@
-"""The `reporting.pipeline_runs` row of a run: columns, and how a gate result maps onto it.
+"""The `reporting.pipeline_runs` row of a run: its columns, filled from the gate's verdict.
 
-`gate_result_json` is the gate's JSON-able result. Read from it:
-- `failed_checks`: list of the failed blocking checks (each a dict with the
-  check's name and numbers), or, when absent, the entries of `checks` that are
-  blocking (`blocking` missing counts as blocking) and did not pass
-  (`passed`/`success` false);
-- `warnings`: list of non-blocking findings, or, when absent, the entries of
-  `checks` with `blocking: false` that did not pass.
+The verdict (`kam.quality.GateResult.to_dict()`) lists `failed_checks` and `warnings`,
+each check's name and numbers; they are stored as JSON text.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
+
+from kam.warehouse.reporting_schema import PUBLISHED, PUBLISHING  # noqa: F401 (the statuses publication writes)
 
 PIPELINE_RUNS_COLUMNS = (
-    "as_of_date", "run_id", "started_at", "finished_at", "status",
-    "failed_checks", "warnings", "row_counts", "source_watermarks",
+    "as_of_date",
+    "run_id",
+    "started_at",
+    "finished_at",
+    "status",
+    "failed_checks",
+    "warnings",
+    "row_counts",
+    "source_watermarks",
 )
-PUBLISHED = "published"
-#: DuckDB: committed to the warehouse, not yet visible in the BI file (kam.publish.reconcile)
-PUBLISHING = "publishing"
 BLOCKED = "blocked"
 
 
@@ -61,7 +63,7 @@ def utc_naive(value: datetime | str) -> datetime:
     if not isinstance(value, datetime):
         raise ValueError(f"started_at: {value!r} is not a timestamp")
     if value.tzinfo is not None:
-        value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -69,28 +71,21 @@ def to_json(value) -> str:
     return json.dumps(value, default=str, ensure_ascii=False)
 
 
-def _not_passed(check: dict) -> bool:
-    return not check.get("passed", check.get("success", False))
-
-
 def failed_checks(gate_result: dict) -> list:
-    """The failed blocking checks of a gate result."""
-    if gate_result.get("failed_checks") is not None:
-        return list(gate_result["failed_checks"])
-    return [c for c in gate_result.get("checks") or []
-            if isinstance(c, dict) and c.get("blocking", True) and _not_passed(c)]
+    """The failed blocking checks of a gate verdict."""
+    return list(gate_result["failed_checks"])
 
 
-def warnings(gate_result: dict) -> list:
-    """The non-blocking findings of a gate result."""
-    if gate_result.get("warnings") is not None:
-        return list(gate_result["warnings"])
-    return [c for c in gate_result.get("checks") or []
-            if isinstance(c, dict) and c.get("blocking", True) is False and _not_passed(c)]
-
-
-def run_record(*, run_id: str, as_of: date | str, started_at: datetime | str, status: str,
-               gate_result: dict, row_counts: dict, source_watermarks: dict) -> RunRecord:
+def run_record(
+    *,
+    run_id: str,
+    as_of: date | str,
+    started_at: datetime | str,
+    status: str,
+    gate_result: dict,
+    row_counts: dict,
+    source_watermarks: dict,
+) -> RunRecord:
     """The pipeline_runs row of a run finishing now."""
     if not run_id:
         raise ValueError("run_id: empty")
@@ -98,10 +93,10 @@ def run_record(*, run_id: str, as_of: date | str, started_at: datetime | str, st
         as_of_date=as_date(as_of),
         run_id=str(run_id),
         started_at=utc_naive(started_at),
-        finished_at=datetime.now(timezone.utc).replace(tzinfo=None),
+        finished_at=datetime.now(UTC).replace(tzinfo=None),
         status=status,
         failed_checks=to_json(failed_checks(gate_result)),
-        warnings=to_json(warnings(gate_result)),
+        warnings=to_json(gate_result["warnings"]),
         row_counts=to_json(row_counts),
         source_watermarks=to_json(source_watermarks),
     )

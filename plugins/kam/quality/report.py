@@ -1,5 +1,7 @@
-"""The gate's readable record of a run: `<report_dir>/<as_of>/<run_id>/gate_report.html`
-(self-contained, no scripts or external files) next to `gate_result.json`."""
+"""The gate's readable record of a run, in `<report_dir>/<as_of>/<run_id>/`: `gate_report.html`
+(self-contained, no scripts or external files: GX's Data Docs load styles from the web),
+`gate_result.json` and `gx_validation.json` (the checkpoint's results as GX writes them)."""
+
 from __future__ import annotations
 
 import json
@@ -8,22 +10,15 @@ import re
 from html import escape
 from pathlib import Path
 
-from kam.quality.expectations import describe
-from kam.quality.result import SOURCE_CHECK, CheckResult, GateResult, jsonable
+from kam.quality.result import SOURCE_CHECK, CheckResult, GateResult, jsonable, short
 from kam.quality.thresholds import override_hint
 
-STYLE = """
-body{font-family:system-ui,-apple-system,Segoe UI,sans-serif;margin:2rem;color:#222;max-width:1200px}
-h1{font-size:1.5rem} h2{font-size:1.2rem;margin-top:2rem} h3{font-size:1rem}
-.verdict{padding:.8rem 1rem;border-radius:6px;font-weight:600}
-.passed{background:#e6f4ea;color:#1e6b34} .failed{background:#fde7e9;color:#a1121d}
-.warning{background:#fff4d6;color:#7a5200}
-table{border-collapse:collapse;width:100%;margin:.5rem 0} th,td{border:1px solid #ddd;padding:.35rem .5rem;
-text-align:left;vertical-align:top;font-size:.9rem} th{background:#f5f5f5}
-td.status{font-weight:600;white-space:nowrap} .todo{margin:.3rem 0 0 0;font-style:italic}
-pre{background:#f7f7f7;padding:.5rem;overflow-x:auto;font-size:.8rem;max-height:24rem}
-code{font-size:.85rem}
-"""
+STYLE = """body{font-family:system-ui,sans-serif;margin:2rem;color:#222;max-width:1200px} h1{font-size:1.5rem}
+h2{font-size:1.2rem;margin-top:2rem} .verdict{padding:.8rem 1rem;border-radius:6px;font-weight:600}
+.passed{background:#e6f4ea;color:#1e6b34} .failed{background:#fde7e9;color:#a1121d} .warning{background:#fff4d6}
+table{border-collapse:collapse;width:100%} th,td{border:1px solid #ddd;padding:.35rem .5rem;text-align:left;
+vertical-align:top;font-size:.9rem} th{background:#f5f5f5} .todo{font-style:italic} pre{background:#f7f7f7;
+padding:.5rem;overflow-x:auto;font-size:.8rem;max-height:24rem}"""
 
 
 def _safe(part: str) -> str:
@@ -39,6 +34,7 @@ def write_report(result: GateResult, path_dir: Path | str) -> Path:
     folder = report_folder(path_dir, result.as_of, result.run_id)
     folder.mkdir(parents=True, exist_ok=True)
     _write(folder / "gate_result.json", result.to_json())
+    _write(folder / "gx_validation.json", json.dumps(result.validation, indent=2, ensure_ascii=False))
     html_path = folder / "gate_report.html"
     _write(html_path, render_html(result))
     return html_path
@@ -51,18 +47,16 @@ def _write(path: Path, text: str) -> None:
 
 
 def _fmt(value) -> str:
-    if value is None:
-        return "–"
-    if isinstance(value, float):
-        return f"{value:.6g}"
-    return str(value)
+    return "–" if value is None else short(value)
 
 
 def _check_row(c: CheckResult) -> str:
     todo = f'<p class="todo">What to do: {escape(c.action)}</p>' if c.action and not c.passed else ""
-    return (f'<tr><td><code>{escape(c.name)}</code></td><td>{"blocking" if c.blocking else "warning"}</td>'
-            f'<td class="status {c.status}">{c.status}</td><td>{escape(_fmt(c.observed))}</td>'
-            f'<td>{escape(_fmt(c.threshold))}</td><td>{escape(c.message)}{todo}</td></tr>')
+    return (
+        f"<tr><td><code>{escape(c.name)}</code></td><td>{'blocking' if c.blocking else 'warning'}</td>"
+        f'<td class="status {c.status}">{c.status}</td><td>{escape(_fmt(c.observed))}</td>'
+        f"<td>{escape(_fmt(c.threshold))}</td><td>{escape(c.message)}{todo}</td><td>{_judged_by(c)}</td></tr>"
+    )
 
 
 def _check_details(c: CheckResult) -> str:
@@ -70,30 +64,21 @@ def _check_details(c: CheckResult) -> str:
     return f"<details><summary><code>{escape(c.name)}</code> ({c.status})</summary><pre>{body}</pre></details>"
 
 
-def _tables_section(result: GateResult) -> str:
-    parts = []
-    for t in result.tables:
-        status = "passed" if t.success else "failed"
-        head = (f'<h3><code>{escape(t.table)}</code> <span class="{status}">{status}</span> '
-                f'– {t.row_count if t.row_count is not None else "no"} rows, '
-                f'{len(t.expectations) - len(t.failed)}/{len(t.expectations)} expectations met</h3>')
-        if t.error:
-            parts.append(head + f'<p class="failed">{escape(t.error)}</p>')
-            continue
-        rows = "".join(
-            f'<tr><td class="status {"passed" if e["success"] else "failed"}">'
-            f'{"passed" if e["success"] else "failed"}</td><td>{escape(describe(e))}</td>'
-            f'<td>{escape(e.get("check") or "table_expectations")}</td></tr>'
-            for e in sorted(t.expectations, key=lambda e: e["success"]))
-        parts.append(head + f"<details{' open' if not t.success else ''}><summary>expectations</summary>"
-                            f"<table><tr><th>status</th><th>expectation</th><th>counts toward</th></tr>"
-                            f"{rows}</table></details>")
-    return "".join(parts) or "<p>No tables validated.</p>"
+def _judged_by(c: CheckResult) -> str:
+    """Who judged the check: the GX expectations that did (with their limits), or dbt, or the gate."""
+    lines = [
+        f"GX {e['type']} {_fmt(e['kwargs'])}: {'met' if e['success'] else 'not met'}"
+        + (f" ({', '.join(map(str, e['failing']))})" if e["failing"] else "")
+        for e in c.details.get("expectations") or []
+    ]
+    default = "the run's extraction tasks" if c.name == "extraction_completed" else "dbt"
+    return "<br>".join(escape(line) for line in lines) or default
 
 
 def _failed_item(c: CheckResult) -> str:
-    return (f"<li><code>{escape(c.name)}</code>: {escape(c.message)}"
-            f"<br><em>What to do:</em> {escape(c.action or '-')}</li>")
+    return (
+        f"<li><code>{escape(c.name)}</code>: {escape(c.message)}<br><em>What to do:</em> {escape(c.action or '-')}</li>"
+    )
 
 
 def _failed_section(failed: list[CheckResult]) -> str:
@@ -104,26 +89,33 @@ def _failed_section(failed: list[CheckResult]) -> str:
     others = [c for c in failed if c.name != SOURCE_CHECK]
     if not sources:
         return f"<h2>Failed checks</h2><ul>{''.join(_failed_item(c) for c in others)}</ul>"
-    errors = "".join(f"<li><code>{escape(str(e.get('object')))}</code> file <code>{escape(str(e.get('source')))}"
-                     f"</code>: {escape(str(e.get('error')))}</li>" for e in sources[0].details.get("errors") or [])
-    html = (f"<h2>Extraction errors: source files that cannot be read</h2>"
-            f'<p class="verdict failed">{escape(sources[0].message)}</p><ul>{errors}</ul>'
-            f"<p><em>What to do:</em> {escape(sources[0].action)}</p>")
+    errors = "".join(
+        f"<li><code>{escape(str(e.get('object')))}</code> file <code>{escape(str(e.get('source')))}"
+        f"</code>: {escape(str(e.get('error')))}</li>"
+        for e in sources[0].details.get("errors") or []
+    )
+    html = (
+        f"<h2>Extraction errors: source files that cannot be read</h2>"
+        f'<p class="verdict failed">{escape(sources[0].message)}</p><ul>{errors}</ul>'
+        f"<p><em>What to do:</em> {escape(sources[0].action)}</p>"
+    )
     if others:
-        html += (f"<h2>Failed checks</h2><p>The checks below may fail because of it (the object of an "
-                 f"unreadable file was not loaded); fix the file first.</p>"
-                 f"<ul>{''.join(_failed_item(c) for c in others)}</ul>")
+        html += (
+            f"<h2>Failed checks</h2><p>The checks below may fail because of it (the object of an "
+            f"unreadable file was not loaded); fix the file first.</p>"
+            f"<ul>{''.join(_failed_item(c) for c in others)}</ul>"
+        )
     return html
 
 
 def render_html(result: GateResult) -> str:
     verdict = "passed" if result.passed else "failed"
-    title = (f"Data-quality gate {'passed' if result.passed else 'BLOCKED'}: as-of {result.as_of}, "
-             f"run {result.run_id}")
+    title = f"Data-quality gate {'passed' if result.passed else 'BLOCKED'}: as-of {result.as_of}, run {result.run_id}"
     failed = result.failed_checks
     warnings = "".join(f"<li><code>{escape(c.name)}</code>: {escape(c.message)}</li>" for c in result.warnings)
-    thresholds = "".join(f"<tr><td><code>{escape(k)}</code></td><td>{escape(_fmt(v))}</td></tr>"
-                         for k, v in result.thresholds.items())
+    thresholds = "".join(
+        f"<tr><td><code>{escape(k)}</code></td><td>{escape(_fmt(v))}</td></tr>" for k, v in result.thresholds.items()
+    )
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{escape(title)}</title><style>{STYLE}</style></head>
 <body>
@@ -132,14 +124,13 @@ def render_html(result: GateResult) -> str:
 <p>Created {escape(result.created_at)}. Publication happens only when every blocking check passes;
 warnings are recorded with the run and never block.</p>
 {_failed_section(failed)}
-{f'<h2>Warnings</h2><ul>{warnings}</ul>' if warnings else ''}
+{f"<h2>Warnings</h2><ul>{warnings}</ul>" if warnings else ""}
 <h2>Checks</h2>
-<table><tr><th>check</th><th>kind</th><th>status</th><th>observed</th><th>threshold</th><th>result</th></tr>
-{''.join(_check_row(c) for c in result.checks)}</table>
+<table><tr><th>check</th><th>kind</th><th>status</th><th>observed</th><th>threshold</th><th>result</th>
+<th>judged by</th></tr>
+{"".join(_check_row(c) for c in result.checks)}</table>
 <h2>Check details</h2>
-{''.join(_check_details(c) for c in result.checks)}
-<h2>Great Expectations results per table</h2>
-{_tables_section(result)}
+{"".join(_check_details(c) for c in result.checks)}
 <h2>Thresholds</h2>
 <table><tr><th>var</th><th>value</th></tr>{thresholds}</table>
 <p>To override a threshold for one run, pass it in the run's <code>vars</code>, e.g.

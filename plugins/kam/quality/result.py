@@ -1,4 +1,5 @@
 """What the data-quality gate decided: one `CheckResult` per check, gathered in a `GateResult`."""
+
 from __future__ import annotations
 
 import json
@@ -18,7 +19,7 @@ class CheckResult:
     `observed` and `threshold` are what was measured and what it was compared
     with (numbers, or a short text); `message` says it in a sentence; `action`
     says what to do when the check did not pass; `details` holds the evidence
-    (per object, sample ids, Great Expectations results). `consequence_of` names
+    (per object, sample rows, the Great Expectations results that judged it). `consequence_of` names
     the failed check this failure may follow from (an unreadable source file: its
     object was not loaded, so the derived checks may fail because of it).
     """
@@ -41,8 +42,7 @@ class CheckResult:
 
     def brief(self) -> dict:
         """Name and numbers, for `pipeline_runs.failed_checks` / `warnings` and alerts."""
-        brief = {"name": self.name, "observed": self.observed, "threshold": self.threshold,
-                 "message": self.message}
+        brief = {"name": self.name, "observed": self.observed, "threshold": self.threshold, "message": self.message}
         if self.consequence_of:
             brief["consequence_of"] = self.consequence_of
         if self.name == SOURCE_CHECK and self.details.get("errors"):
@@ -52,7 +52,7 @@ class CheckResult:
     def line(self) -> str:
         """One readable line: name, status, message, numbers, what to do."""
         text = f"{self.name} [{self.status}]: {self.message}"
-        numbers = f"observed {_short(self.observed)}, threshold {_short(self.threshold)}"
+        numbers = f"observed {short(self.observed)}, threshold {short(self.threshold)}"
         if numbers not in text:
             text += f" ({numbers})"
         if self.action and not self.passed:
@@ -60,19 +60,9 @@ class CheckResult:
         return text
 
 
-@dataclass
-class TableValidation:
-    """The Great Expectations results of one published table's suite."""
-
-    table: str
-    success: bool
-    row_count: int | None
-    expectations: list[dict]  # {type, column, kwargs, check, success, observed, unexpected_count, sample, error}
-    error: str | None = None
-
-    @property
-    def failed(self) -> list[dict]:
-        return [e for e in self.expectations if not e["success"]]
+def not_evaluated(name: str, message: str, action: str, threshold: Any = None, details: dict | None = None):
+    """A blocking check that could not be evaluated: it fails, so the gate fails closed."""
+    return CheckResult(name, True, False, None, threshold, message, details or {}, action)
 
 
 @dataclass
@@ -82,7 +72,7 @@ class GateResult:
     run_id: str
     as_of: date
     checks: list[CheckResult]
-    tables: list[TableValidation] = field(default_factory=list)
+    validation: list = field(default_factory=list)  # the GX checkpoint's validation results, as JSON
     thresholds: dict = field(default_factory=dict)
     created_at: str = ""
 
@@ -106,8 +96,10 @@ class GateResult:
     def summary(self) -> str:
         """A headline, then one line per failed check and per warning."""
         verdict = "passed" if self.passed else "BLOCKED"
-        head = (f"data-quality gate {verdict} for as-of {self.as_of} (run {self.run_id}): "
-                f"{len(self.checks)} checks, {len(self.failed_checks)} failed, {len(self.warnings)} warnings")
+        head = (
+            f"data-quality gate {verdict} for as-of {self.as_of} (run {self.run_id}): "
+            f"{len(self.checks)} checks, {len(self.failed_checks)} failed, {len(self.warnings)} warnings"
+        )
         lines = [head]
         failed = self.failed_checks
         sources = [c for c in failed if c.name == SOURCE_CHECK]
@@ -121,23 +113,25 @@ class GateResult:
     def to_dict(self) -> dict:
         """Everything as JSON values; `failed_checks` and `warnings` are lists of
         {name, observed, threshold, message}."""
-        return jsonable({
-            "run_id": self.run_id,
-            "as_of_date": self.as_of,
-            "created_at": self.created_at,
-            "passed": self.passed,
-            "failed_checks": [c.brief() for c in self.failed_checks],
-            "warnings": [c.brief() for c in self.warnings],
-            "thresholds": self.thresholds,
-            "checks": [{**asdict(c), "status": c.status} for c in self.checks],
-            "tables": [asdict(t) for t in self.tables],
-        })
+        return jsonable(
+            {
+                "run_id": self.run_id,
+                "as_of_date": self.as_of,
+                "created_at": self.created_at,
+                "passed": self.passed,
+                "failed_checks": [c.brief() for c in self.failed_checks],
+                "warnings": [c.brief() for c in self.warnings],
+                "thresholds": self.thresholds,
+                "checks": [{**asdict(c), "status": c.status} for c in self.checks],
+            }
+        )
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
 
-def _short(value: Any) -> str:
+def short(value: Any) -> str:
+    """A number as the gate shows it (6 significant digits), or the value as text."""
     if isinstance(value, float):
         return f"{value:.6g}"
     return str(value)

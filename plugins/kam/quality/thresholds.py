@@ -7,6 +7,7 @@ not a dbt var). `gate_vars` passed to `run_gate` override every one of them for 
 they are the run's `vars` (the DAG param, `make run VARS=...`), the same overrides dbt gets.
 `override_hint` says how an operator passes such an override.
 """
+
 from __future__ import annotations
 
 import json
@@ -62,7 +63,7 @@ def override_hint(as_of, name: str, value) -> str:
     """How to rerun date `as_of` with threshold `name` set to `value`, both ways that exist."""
     run_vars = json.dumps({name: value})
     conf = json.dumps({"as_of": str(as_of), "vars": {name: value}})
-    return (f"make run AS_OF={as_of} VARS='{run_vars}' (or: airflow dags trigger {DAG_ID} -c '{conf}')")
+    return f"make run AS_OF={as_of} VARS='{run_vars}' (or: airflow dags trigger {DAG_ID} -c '{conf}')"
 
 
 def suggested_limit(observed: float) -> float:

@@ -4,6 +4,7 @@ Checks that the declared export columns exist in the real marts, that the
 published customers are the expected ones, and that no contact data of the
 example's CRM (names, e-mails, phones) reaches an export file.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,13 +24,23 @@ pytestmark = pytest.mark.slow
 def example_copy(example_warehouse, tmp_path):
     """The example warehouse copied, so publishing does not touch the shared fixture."""
     shutil.copy(example_warehouse.warehouse, tmp_path / "warehouse.duckdb")
-    return replace(example_warehouse, home=tmp_path, warehouse=str(tmp_path / "warehouse.duckdb"),
-                   reporting_db=str(tmp_path / "reporting.duckdb"), export_dir=tmp_path / "exports")
+    return replace(
+        example_warehouse,
+        home=tmp_path,
+        warehouse=str(tmp_path / "warehouse.duckdb"),
+        reporting_db=str(tmp_path / "reporting.duckdb"),
+        export_dir=tmp_path / "exports",
+    )
 
 
 def test_the_example_publishes_and_exports_without_contact_data(example_copy, example_dir):
-    publish_run(example_copy, run_id="example_run", as_of="2026-10-15", started_at="2026-10-16T02:00:00Z",
-                gate_result_json={"passed": True, "checks": []})
+    publish_run(
+        example_copy,
+        run_id="example_run",
+        as_of="2026-10-15",
+        started_at="2026-10-16T02:00:00Z",
+        gate_result_json={"passed": True, "failed_checks": [], "warnings": []},
+    )
     folder = export_run(example_copy, run_id="example_run", as_of="2026-10-15")
 
     with open(example_dir / "expected" / "expected_customer_segments.csv", encoding="utf-8") as handle:

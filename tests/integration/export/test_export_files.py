@@ -1,4 +1,5 @@
 """export_run: CSV format, workbook sheets equal to the CSVs, manifest shape, hashes and counts."""
+
 from __future__ import annotations
 
 import csv
@@ -12,13 +13,17 @@ import pytest
 from openpyxl import load_workbook
 
 from kam.publish.exposures import export_specs
-from kam.publish.reporting_db import open_reporting_db
+from kam.warehouse.reporting_db import open_reporting_db
 
-CSV_FILES = ["customer_segments.csv", "key_accounts.csv", "win_back_list.csv", "segment_changes.csv",
-             "kam_workload.csv"]
+CSV_FILES = [
+    "customer_segments.csv",
+    "key_accounts.csv",
+    "win_back_list.csv",
+    "segment_changes.csv",
+    "kam_workload.csv",
+]
 WORKBOOK = "kam_segments_2026-10-02.xlsx"
-SHEETS = ["customer_segments", "key_accounts", "win_back_list", "segment_changes", "kam_workload",
-          "abc_xyz_matrix"]
+SHEETS = ["customer_segments", "key_accounts", "win_back_list", "segment_changes", "kam_workload", "abc_xyz_matrix"]
 
 
 def _csv_rows(path):
@@ -39,7 +44,8 @@ def test_csv_format_utf8_iso_dates_dot_decimals_true_false_empty_null(exported):
         "value_at_stake,winback_priority,was_key_account,failures_before_loss,top_failure_area_before_loss\n"
         "C0007,Kunde 7,Manager 1,lapsed,2026-09-25,7,300.00,A,false,1,delivery\n"
         "C0001,Kunde 1,Manager 1,lapsed,2026-10-01,1,100.00,A,false,1,delivery\n"
-        'C0004,"Kunde 4, Müller & ""Söhne""",Manager 1,lapsed,2026-09-28,4,0.00,,true,1,\n')
+        'C0004,"Kunde 4, Müller & ""Söhne""",Manager 1,lapsed,2026-09-28,4,0.00,,true,1,\n'
+    )
     rows = _csv_rows(exported / "customer_segments.csv")
     header, first, fifth = rows[0], dict(zip(rows[0], rows[1])), dict(zip(rows[0], rows[5]))
     assert header == list(export_specs()[0].columns)
@@ -93,15 +99,16 @@ def test_every_sheet_equals_its_csv_with_typed_cells(exported):
     assert row["revenue_12m"].data_type == "n" and row["revenue_12m"].value == 1001.5
     assert row["is_deleted"].data_type == "b" and row["is_deleted"].value is False
     assert row["as_of_date"].is_date and row["as_of_date"].value == datetime(2026, 10, 2)
-    assert segments.column_dimensions["B"].width == len("Kunde 4, Müller & \"Söhne\"") + 2
+    assert segments.column_dimensions["B"].width == len('Kunde 4, Müller & "Söhne"') + 2
 
 
 def test_the_matrix_sheet_holds_the_published_matrix(exported, published):
     sheet = load_workbook(exported / WORKBOOK)["abc_xyz_matrix"]
     con = open_reporting_db(published.reporting_db)
     try:
-        expected = con.execute("select abc_xyz, customers, revenue_12m, revenue_share, strategy "
-                               "from abc_xyz_matrix order by abc_xyz").fetchall()
+        expected = con.execute(
+            "select abc_xyz, customers, revenue_12m, revenue_share, strategy from abc_xyz_matrix order by abc_xyz"
+        ).fetchall()
     finally:
         con.close()
     rows = list(sheet.iter_rows(values_only=True))
@@ -123,8 +130,13 @@ def test_the_manifest_has_the_shape_hashes_and_counts_of_the_files(exported):
     workbook = load_workbook(exported / WORKBOOK)
     assert manifest["files"][WORKBOOK]["rows"] == {s: len(list(workbook[s].iter_rows())) - 1 for s in SHEETS}
     assert manifest["files"][WORKBOOK]["rows"] == {
-        "customer_segments": 7, "key_accounts": 3, "win_back_list": 3, "segment_changes": 2,
-        "kam_workload": 3, "abc_xyz_matrix": 10}
+        "customer_segments": 7,
+        "key_accounts": 3,
+        "win_back_list": 3,
+        "segment_changes": 2,
+        "kam_workload": 3,
+        "abc_xyz_matrix": 10,
+    }
 
 
 def test_a_formula_like_text_stays_text(published):
@@ -137,8 +149,13 @@ def test_a_formula_like_text_stays_text(published):
     con = duckdb.connect(published.warehouse)
     con.execute("update marts.customer_segments set customer_name = '=HYPERLINK(\"x\")' where customer_id = 'C0001'")
     con.close()
-    publish_run(published, run_id="night-1b", as_of=date(2026, 10, 2), started_at="2026-10-03T03:00:00Z",
-                gate_result_json=PASSED_GATE)
+    publish_run(
+        published,
+        run_id="night-1b",
+        as_of=date(2026, 10, 2),
+        started_at="2026-10-03T03:00:00Z",
+        gate_result_json=PASSED_GATE,
+    )
     folder = export_run(published, run_id="night-1b", as_of=date(2026, 10, 2))
     cell = load_workbook(folder / WORKBOOK)["customer_segments"]["B2"]
     assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'

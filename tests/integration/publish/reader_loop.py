@@ -7,6 +7,7 @@ and checks that all of it belongs to one night. It appends every newly seen nigh
 to <out_dir>/seen, and writes <out_dir>/summary.json at the end (reads, errors,
 inconsistencies).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from fake_candidates import expected_counts, night_of  # the script's folder is on sys.path
 
-from kam.publish.reporting_db import open_reporting_db
+from kam.warehouse.reporting_db import open_reporting_db
 
 
 def read_once(path: str) -> tuple[int, str | None]:
@@ -24,10 +25,13 @@ def read_once(path: str) -> tuple[int, str | None]:
         dates = con.execute("select distinct as_of_date from customer_segments").fetchall()
         night = night_of(dates[0][0])
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in expected_counts(night)}
-        counts["customer_segments_history"] = con.execute(
-            "select count(*) from customer_segments_history").fetchone()[0]
-        run = con.execute("select as_of_date, row_counts from pipeline_runs where status = 'published' "
-                          "order by finished_at desc limit 1").fetchone()
+        counts["customer_segments_history"] = con.execute("select count(*) from customer_segments_history").fetchone()[
+            0
+        ]
+        run = con.execute(
+            "select as_of_date, row_counts from pipeline_runs where status = 'published' "
+            "order by finished_at desc limit 1"
+        ).fetchone()
     finally:
         con.close()
     problems = []
@@ -58,9 +62,17 @@ def main(path: str, out_dir: str) -> None:
             seen.add(night)
             with open(out / "seen", "a") as handle:
                 handle.write(f"{night}\n")
-    (out / "summary.json").write_text(json.dumps(
-        {"reads": reads, "errors": errors[:20], "error_count": len(errors),
-         "inconsistent": inconsistent[:20], "seen": sorted(seen)}))
+    (out / "summary.json").write_text(
+        json.dumps(
+            {
+                "reads": reads,
+                "errors": errors[:20],
+                "error_count": len(errors),
+                "inconsistent": inconsistent[:20],
+                "seen": sorted(seen),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

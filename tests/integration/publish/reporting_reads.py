@@ -1,4 +1,5 @@
 """Helpers reading a reporting DB or warehouse schema back, for assertions."""
+
 from __future__ import annotations
 
 import hashlib
@@ -7,16 +8,21 @@ from pathlib import Path
 
 import duckdb
 
-from kam.publish.reporting_db import open_reporting_db
+from kam.warehouse.reporting_db import open_reporting_db
 
 
-def table_fingerprints(con: duckdb.DuckDBPyConnection, schema: str | None = None,
-                       exclude: tuple[str, ...] = ("pipeline_runs",)) -> dict[str, str]:
+def table_fingerprints(
+    con: duckdb.DuckDBPyConnection, schema: str | None = None, exclude: tuple[str, ...] = ("pipeline_runs",)
+) -> dict[str, str]:
     """SHA-256 of each table's columns, types and sorted rows."""
     where = "table_catalog = current_database() and table_schema = ?"
-    names = [r[0] for r in con.execute(
-        f"select table_name from information_schema.tables where {where} order by table_name",
-        [schema or "reporting"]).fetchall()]
+    names = [
+        r[0]
+        for r in con.execute(
+            f"select table_name from information_schema.tables where {where} order by table_name",
+            [schema or "reporting"],
+        ).fetchall()
+    ]
     prefix = f"{schema}." if schema else ""
     result = {}
     for name in names:
@@ -62,5 +68,8 @@ def pipeline_runs(path) -> list[dict]:
 
 def folder_fingerprint(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under `folder`, by relative path."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }

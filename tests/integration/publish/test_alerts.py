@@ -1,35 +1,44 @@
-"""notify_failure: a clear log message, the webhook and the e-mail when configured, never an exception."""
+"""notify_failure: a clear log message, the webhook and the e-mail when configured, never an exception.
+
+A blocked gate's `kam.pipeline.GateBlocked` gives the as-of date, the failed checks and the report;
+tests/integration/test_pipeline_stages.py raises a real one from the gate."""
+
 from __future__ import annotations
 
 import json
 import logging
 import socket
 import threading
-from datetime import datetime, timezone
+from datetime import UTC, date, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from types import SimpleNamespace
 
 import pytest
 
+from kam.pipeline import GateBlocked
 from kam.publish import alerts
 
+REPORT = "/var/kam/reports/2026-11-21/gate.html"
 
-class GateBlocked(Exception):
-    """Stands in for the gate's exception."""
 
-    def __init__(self):
-        super().__init__("2 blocking checks failed")
-        self.failed_checks = [{"name": "row_count_change", "observed": 13, "previous": 7},
-                              {"name": "freshness", "newest_order_age_hours": 73.5}]
-        self.report_path = "/var/kam/reports/2026-11-21/gate.html"
+def gate_blocked() -> GateBlocked:
+    """What `kam.pipeline.block_if_failed` raises for a night whose gate failed two checks."""
+    return GateBlocked(
+        date(2026, 11, 21),
+        [
+            {"name": "row_count_change", "observed": 0.857, "threshold": 0.25},
+            {"name": "freshness", "observed": 73.5, "threshold": 36},
+        ],
+        REPORT,
+    )
 
 
 def _context(exception):
     return {
         "dag": SimpleNamespace(dag_id="kam_nightly"),
-        "ti": SimpleNamespace(task_id="quality_gate", dag_id="kam_nightly"),
+        "ti": SimpleNamespace(task_id="gate", dag_id="kam_nightly"),
         "run_id": "scheduled__2026-11-22T02:00:00+00:00",
-        "logical_date": datetime(2026, 11, 22, 2, 0, tzinfo=timezone.utc),
+        "logical_date": datetime(2026, 11, 22, 2, 0, tzinfo=UTC),
         "exception": exception,
     }
 
@@ -64,13 +73,15 @@ def webhook(monkeypatch):
 
 def test_the_log_message_names_dag_task_as_of_checks_and_report(no_alert_targets, caplog):
     with caplog.at_level(logging.ERROR, logger="kam.publish.alerts"):
-        alerts.notify_failure(_context(GateBlocked()))
+        alerts.notify_failure(_context(gate_blocked()))
     [record] = caplog.records
     assert record.getMessage() == (
-        "KAM pipeline FAILED: DAG kam_nightly, task quality_gate, run scheduled__2026-11-22T02:00:00+00:00, "
-        "as-of 2026-11-21. Gate blocked publication; failed checks: row_count_change (observed=13, previous=7); "
-        "freshness (newest_order_age_hours=73.5). Report: /var/kam/reports/2026-11-21/gate.html. "
-        "Error: GateBlocked: 2 blocking checks failed")
+        "KAM pipeline FAILED: DAG kam_nightly, task gate, run scheduled__2026-11-22T02:00:00+00:00, "
+        "as-of 2026-11-21. Gate blocked publication; failed checks: row_count_change (observed=0.857, "
+        "threshold=0.25); freshness (observed=73.5, threshold=36). Report: /var/kam/reports/2026-11-21/gate.html. "
+        "Error: GateBlocked: data-quality gate blocked publication for as-of 2026-11-21: failed checks: "
+        "row_count_change, freshness; report: /var/kam/reports/2026-11-21/gate.html"
+    )
 
 
 def test_an_explicit_as_of_wins_over_the_logical_date(no_alert_targets):
@@ -82,9 +93,9 @@ def test_an_explicit_as_of_wins_over_the_logical_date(no_alert_targets):
 
 def test_the_webhook_receives_the_details(webhook, monkeypatch):
     monkeypatch.delenv("KAM_ALERT_EMAIL", raising=False)
-    alerts.notify_failure(_context(GateBlocked()))
+    alerts.notify_failure(_context(gate_blocked()))
     [payload] = webhook
-    assert payload["dag_id"] == "kam_nightly" and payload["task_id"] == "quality_gate"
+    assert payload["dag_id"] == "kam_nightly" and payload["task_id"] == "gate"
     assert payload["as_of"] == "2026-11-21"
     assert [c["name"] for c in payload["failed_checks"]] == ["row_count_change", "freshness"]
     assert payload["text"].startswith("KAM pipeline FAILED: DAG kam_nightly")
@@ -97,7 +108,7 @@ def test_an_unreachable_webhook_is_logged_not_raised(monkeypatch, caplog):
     monkeypatch.setenv("KAM_ALERT_WEBHOOK", f"http://127.0.0.1:{port}/hook")
     monkeypatch.delenv("KAM_ALERT_EMAIL", raising=False)
     with caplog.at_level(logging.ERROR, logger="kam.publish.alerts"):
-        alerts.notify_failure(_context(GateBlocked()))
+        alerts.notify_failure(_context(gate_blocked()))
     assert any("alert webhook" in r.getMessage() and "failed" in r.getMessage() for r in caplog.records)
 
 
@@ -106,17 +117,18 @@ def test_the_email_goes_through_airflow_and_its_failure_is_swallowed(monkeypatch
     monkeypatch.setenv("KAM_ALERT_EMAIL", "sales-ops@example.com, data@example.com")
     sent = []
     monkeypatch.setattr(alerts, "_airflow_send_email", lambda: lambda **kw: sent.append(kw))
-    alerts.notify_failure(_context(GateBlocked()))
+    alerts.notify_failure(_context(gate_blocked()))
     [mail] = sent
     assert mail["to"] == ["sales-ops@example.com", "data@example.com"]
-    assert mail["subject"] == "KAM pipeline failed: kam_nightly quality_gate as-of 2026-11-21"
+    assert mail["subject"] == "KAM pipeline failed: kam_nightly gate as-of 2026-11-21"
     assert "row_count_change" in mail["html_content"]
 
     def broken(**kw):
         raise ConnectionRefusedError("no SMTP server")
+
     monkeypatch.setattr(alerts, "_airflow_send_email", lambda: broken)
     with caplog.at_level(logging.ERROR, logger="kam.publish.alerts"):
-        alerts.notify_failure(_context(GateBlocked()))
+        alerts.notify_failure(_context(gate_blocked()))
     assert any("alert e-mail" in r.getMessage() and "no SMTP server" in r.getMessage() for r in caplog.records)
 
 

@@ -1,5 +1,6 @@
 """A reader process opening the reporting DB read-only in a tight loop during publications
-never gets an error and always sees one complete night (see kam.publish.snapshot)."""
+never gets an error and always sees one complete night (see kam.warehouse.duckdb_snapshot)."""
+
 from __future__ import annotations
 
 import json

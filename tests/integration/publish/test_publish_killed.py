@@ -4,21 +4,20 @@ The kill is simulated by running the pieces of publish_run up to the point of th
 kill and closing the connection (or by an exception that, like a signal, is not an
 Exception, raised where the snapshot renames its file).
 """
+
 from __future__ import annotations
 
 import duckdb
 import pytest
 
-import kam.publish.snapshot as snapshot
-from kam.publish import duckdb_store, publish_run, reconcile_publishing
+import kam.warehouse.duckdb_snapshot as snapshot
+from kam.publish import publish_run, reconcile_publishing
 from kam.publish.exposures import reporting_tables
-from kam.publish.reconcile import MARKED_PUBLISHED, REMOVED, Reconciled
 from kam.publish.run_record import PUBLISHING, run_record
-from kam.publish.snapshot import write_reporting_snapshot
-from kam.warehouse import connect
+from kam.warehouse import open_warehouse
+from kam.warehouse.duckdb_reconcile import MARKED_PUBLISHED, REMOVED, Reconciled
 from tests.integration.publish.fake_candidates import PASSED_GATE, as_of_of, build_candidates
-from tests.integration.publish.reporting_reads import (
-    pipeline_runs, reporting_db_fingerprints, warehouse_fingerprints)
+from tests.integration.publish.reporting_reads import pipeline_runs, reporting_db_fingerprints, warehouse_fingerprints
 
 
 class Killed(BaseException):
@@ -34,18 +33,23 @@ def _warehouse_runs(settings) -> list[tuple[str, str]]:
 
 
 def _commit_night(settings, night: int, then=None) -> str:
-    """The warehouse commit of night `night` (status publishing), optionally `then(con, run_id)`; no mark."""
+    """The warehouse commit of night `night` (status publishing), optionally `then(warehouse, run_id)`; no mark."""
     d = build_candidates(settings.warehouse, night)
     run_id = f"night-{night}"
-    record = run_record(run_id=run_id, as_of=d, started_at="2026-10-10T00:00:00Z", status=PUBLISHING,
-                        gate_result=PASSED_GATE, row_counts={}, source_watermarks={})
-    con = connect(settings)
-    try:
-        duckdb_store.publish(con, reporting_tables(), record)
+    record = run_record(
+        run_id=run_id,
+        as_of=d,
+        started_at="2026-10-10T00:00:00Z",
+        status=PUBLISHING,
+        gate_result=PASSED_GATE,
+        row_counts={},
+        source_watermarks={},
+    )
+    with open_warehouse(settings) as warehouse:
+        warehouse.publish(reporting_tables(), record)
         if then is not None:
-            then(con, run_id)
-    finally:
-        con.close()  # the process dies here
+            then(warehouse, run_id)
+    # the process dies here
     return run_id
 
 
@@ -68,11 +72,13 @@ def test_a_kill_before_the_rename_leaves_publishing_and_reconcile_restores_what_
 def test_a_kill_after_the_rename_leaves_publishing_and_reconcile_marks_it_published(settings, publish_night):
     publish_night(1)
 
-    _commit_night(settings, 2, then=lambda con, run_id: write_reporting_snapshot(con, settings.reporting_db, run_id))
+    _commit_night(settings, 2, then=lambda warehouse, run_id: warehouse.publish_to_bi(run_id))
 
     assert _warehouse_runs(settings) == [("night-1", "published"), ("night-2", "publishing")]
     assert [(r["run_id"], r["status"]) for r in pipeline_runs(settings.reporting_db)] == [
-        ("night-1", "published"), ("night-2", "published")]
+        ("night-1", "published"),
+        ("night-2", "published"),
+    ]
 
     assert reconcile_publishing(settings) == [Reconciled("night-2", as_of_of(2), MARKED_PUBLISHED)]
     assert _warehouse_runs(settings) == [("night-1", "published"), ("night-2", "published")]
@@ -80,12 +86,14 @@ def test_a_kill_after_the_rename_leaves_publishing_and_reconcile_marks_it_publis
 
 
 def test_a_kill_inside_the_snapshot_leaves_publishing_and_the_next_publication_repairs_it(
-        settings, publish_night, monkeypatch):
+    settings, publish_night, monkeypatch
+):
     publish_night(1)
     bi_before = reporting_db_fingerprints(settings.reporting_db)
 
     def killed_at_rename(src, dst):
         raise Killed()
+
     monkeypatch.setattr(snapshot.os, "replace", killed_at_rename)
     with pytest.raises(Killed):
         publish_night(2)
@@ -98,7 +106,9 @@ def test_a_kill_inside_the_snapshot_leaves_publishing_and_the_next_publication_r
     publish_night(2, run_id="night-2-rerun")  # publish_run reconciles first
     assert _warehouse_runs(settings) == [("night-1", "published"), ("night-2-rerun", "published")]
     assert [(r["run_id"], r["status"]) for r in pipeline_runs(settings.reporting_db)] == [
-        ("night-1", "published"), ("night-2-rerun", "published")]
+        ("night-1", "published"),
+        ("night-2-rerun", "published"),
+    ]
 
 
 def test_a_failing_snapshot_puts_the_warehouse_back_on_what_bi_holds(settings, publish_night, monkeypatch):
@@ -107,6 +117,7 @@ def test_a_failing_snapshot_puts_the_warehouse_back_on_what_bi_holds(settings, p
 
     def disk_full(src, dst):
         raise OSError("disk full")
+
     monkeypatch.setattr(snapshot.os, "replace", disk_full)
     with pytest.raises(OSError, match="disk full"):
         publish_night(2)

@@ -1,4 +1,5 @@
 """publish_run: the reporting tables, pipeline_runs and the reporting DB snapshot after a publication."""
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -8,14 +9,21 @@ import pytest
 
 from kam.publish import publish_run
 from kam.publish.exposures import reporting_tables
-from kam.publish.reporting_db import open_reporting_db
+from kam.warehouse.reporting_db import open_reporting_db
 from tests.integration.publish.fake_candidates import PASSED_GATE, as_of_of, build_candidates, expected_counts
-from tests.integration.publish.reporting_reads import (
-    pipeline_runs, reporting_db_fingerprints, warehouse_fingerprints)
+from tests.integration.publish.reporting_reads import pipeline_runs, reporting_db_fingerprints, warehouse_fingerprints
 
-ALL_TABLES = {"customer_segments", "customer_segments_history", "abc_xyz_matrix", "key_accounts",
-              "key_account_dossier", "win_back_list", "failure_dynamics_monthly", "kam_workload",
-              "segment_changes"}
+ALL_TABLES = {
+    "customer_segments",
+    "customer_segments_history",
+    "abc_xyz_matrix",
+    "key_accounts",
+    "key_account_dossier",
+    "win_back_list",
+    "failure_dynamics_monthly",
+    "kam_workload",
+    "segment_changes",
+}
 
 
 def _count(con, table):
@@ -33,13 +41,20 @@ def test_publish_copies_every_candidate_and_records_the_run(settings, publish_ni
     assert result.status == "published" and result.as_of_date == date(2026, 10, 2)
     con = open_reporting_db(settings.reporting_db)
     try:
-        tables = {r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'reporting'").fetchall()}
+        tables = {
+            r[0]
+            for r in con.execute(
+                "select table_name from information_schema.tables where table_schema = 'reporting'"
+            ).fetchall()
+        }
         assert tables == ALL_TABLES | {"pipeline_runs"}
         counts = {t: _count(con, t) for t in expected_counts(1)}
         # types travel with the tables
-        types = dict(con.execute("select column_name, data_type from information_schema.columns "
-                                 "where table_name = 'customer_segments'").fetchall())
+        types = dict(
+            con.execute(
+                "select column_name, data_type from information_schema.columns where table_name = 'customer_segments'"
+            ).fetchall()
+        )
     finally:
         con.close()
     assert counts == expected_counts(1)
@@ -54,8 +69,7 @@ def test_publish_copies_every_candidate_and_records_the_run(settings, publish_ni
     assert run["started_at"] == datetime(2026, 10, 3, 0, 30)  # 23:30 at -01:00, stored as UTC
     assert run["finished_at"] >= run["started_at"]
     assert run["failed_checks"] == []
-    assert run["warnings"] == [{"name": "margin_coverage_low", "blocking": False, "passed": False,
-                                "observed": 0.85, "threshold": 0.9}]
+    assert run["warnings"] == [{"name": "margin_coverage_low", "observed": 0.85, "threshold": 0.9}]
     assert run["row_counts"] == {**expected_counts(1), "customer_segments_history": 7}
     assert run["source_watermarks"] == {"orders": "2026-10-02 20:00:00"}
 
@@ -75,16 +89,19 @@ def test_rerunning_a_date_replaces_that_date(settings, publish_night):
     con = open_reporting_db(settings.reporting_db)
     try:
         counts = {t: _count(con, t) for t in expected_counts(2)}
-        history = dict(con.execute("select as_of_date, count(*) from customer_segments_history "
-                                   "group by as_of_date").fetchall())
+        history = dict(
+            con.execute("select as_of_date, count(*) from customer_segments_history group by as_of_date").fetchall()
+        )
     finally:
         con.close()
     assert counts == expected_counts(2, extra=5)
     assert history == {as_of_of(1): 7, as_of_of(2): 15}
     runs = pipeline_runs(settings.reporting_db)
     assert [(r["run_id"], r["as_of_date"], r["status"]) for r in runs] == [
-        ("night-1", as_of_of(1), "published"), ("night-2", as_of_of(2), "published"),
-        ("night-2-rerun", as_of_of(2), "published")]
+        ("night-1", as_of_of(1), "published"),
+        ("night-2", as_of_of(2), "published"),
+        ("night-2-rerun", as_of_of(2), "published"),
+    ]
 
 
 def test_a_retried_run_keeps_one_pipeline_runs_row(settings, publish_night):
@@ -100,8 +117,13 @@ def test_a_failed_gate_is_refused_and_changes_nothing(settings, publish_night):
     before = reporting_db_fingerprints(settings.reporting_db)
     build_candidates(settings.warehouse, 2)
     with pytest.raises(ValueError, match="did not pass the gate.*row_count_change"):
-        publish_run(settings, run_id="night-2", as_of=as_of_of(2), started_at=datetime(2026, 10, 4, 2),
-                    gate_result_json={"checks": [{"name": "row_count_change", "passed": False}]})
+        publish_run(
+            settings,
+            run_id="night-2",
+            as_of=as_of_of(2),
+            started_at=datetime(2026, 10, 4, 2),
+            gate_result_json={"passed": False, "failed_checks": [{"name": "row_count_change"}], "warnings": []},
+        )
     assert reporting_db_fingerprints(settings.reporting_db) == before
     assert [r["run_id"] for r in pipeline_runs(settings.reporting_db)] == ["night-1"]
 
@@ -114,26 +136,37 @@ def test_a_missing_candidate_is_named_and_nothing_is_published(settings, publish
     con.execute("drop table marts.kam_workload")
     con.close()
     with pytest.raises(RuntimeError, match="candidate tables missing in schema marts: kam_workload"):
-        publish_run(settings, run_id="night-2", as_of=as_of_of(2), started_at=datetime(2026, 10, 4, 2),
-                    gate_result_json=PASSED_GATE)
+        publish_run(
+            settings,
+            run_id="night-2",
+            as_of=as_of_of(2),
+            started_at=datetime(2026, 10, 4, 2),
+            gate_result_json=PASSED_GATE,
+        )
     assert reporting_db_fingerprints(settings.reporting_db) == before
     assert warehouse_fingerprints(settings.warehouse) == before
 
 
 def test_a_failure_inside_the_transaction_rolls_every_table_back(settings, publish_night, monkeypatch):
-    from kam.publish import duckdb_store
+    from kam.warehouse.duckdb_warehouse import DuckDBWarehouse
 
     publish_night(1)
     before = warehouse_fingerprints(settings.warehouse)
     snapshot_before = reporting_db_fingerprints(settings.reporting_db)
 
-    def broken_run_row(con, record):  # every table is already replaced when this fails
+    def broken_run_row(warehouse, record):  # every table is already replaced when this fails
         raise RuntimeError("pipeline_runs unwritable")
-    monkeypatch.setattr(duckdb_store, "_write_run", broken_run_row)
+
+    monkeypatch.setattr(DuckDBWarehouse, "write_run", broken_run_row)
     build_candidates(settings.warehouse, 2)
     with pytest.raises(RuntimeError, match="pipeline_runs unwritable"):
-        publish_run(settings, run_id="night-2", as_of=as_of_of(2), started_at=datetime(2026, 10, 4, 2),
-                    gate_result_json=PASSED_GATE)
+        publish_run(
+            settings,
+            run_id="night-2",
+            as_of=as_of_of(2),
+            started_at=datetime(2026, 10, 4, 2),
+            gate_result_json=PASSED_GATE,
+        )
     assert warehouse_fingerprints(settings.warehouse) == before
     assert reporting_db_fingerprints(settings.reporting_db) == snapshot_before
     assert [r["run_id"] for r in pipeline_runs(settings.reporting_db)] == ["night-1"]

@@ -1,4 +1,5 @@
 """Fixtures of the gate tests: a fresh copy of the fake warehouse per test, and the gate run on it."""
+
 from __future__ import annotations
 
 import shutil
@@ -9,6 +10,8 @@ import pytest
 from kam.quality import run_gate
 
 from . import fake_warehouse
+
+DBT_PASSED = {"failed": [], "nodes": []}  # a dbt build whose every node passed (no gate test among them)
 
 
 @pytest.fixture(scope="session")
@@ -32,8 +35,9 @@ def warehouse(fake_warehouse_file, tmp_path):
 @pytest.fixture
 def gate(warehouse):
     """Run the gate on the fake warehouse (keyword arguments override the defaults)."""
+
     def run(**kwargs):
-        args = {"run_id": fake_warehouse.RUN_ID, "as_of": fake_warehouse.AS_OF, "dbt_failures": [],
-                "settings": None, **kwargs}
+        args = {"run_id": fake_warehouse.RUN_ID, "as_of": fake_warehouse.AS_OF, "dbt_outcome": DBT_PASSED, **kwargs}
         return run_gate(warehouse, **args)
+
     return run

@@ -1,5 +1,6 @@
 """Gate check 3 judged per as-of date D (outputs.md v1.1, decision 0009): the reads of D, the
 latest read per source, open bad rows of those file versions not closed by a later valid row."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,11 @@ def test_a_blocked_nights_rerun_that_reads_nothing_stays_blocked(warehouse, gate
     _blocked_night(warehouse)
     assert gate().check("quarantine_share").observed == pytest.approx(0.02)
     # the rerun: extraction ran and read nothing new (no source_reads, no quarantine rows of its own)
-    warehouse.execute("insert into meta.extract_runs values ('rerun', 'orders', 0, 0, 0, 0, ?, "
-                      "'2026-10-16 09:00:00', '2026-10-16 09:00:00')", [D])
+    warehouse.execute(
+        "insert into meta.extract_runs values ('rerun', 'orders', 0, 0, 0, 0, ?, "
+        "'2026-10-16 09:00:00', '2026-10-16 09:00:00')",
+        [D],
+    )
     rerun = gate(run_id="rerun")
     check = rerun.check("quarantine_share")
     assert not rerun.passed and [c.name for c in rerun.failed_checks] == ["quarantine_share"]
@@ -37,8 +41,16 @@ def test_the_rerun_after_the_file_is_replaced_by_a_fixed_version_passes(warehous
     assert result.passed
     assert check.observed == pytest.approx(3 / 1002)
     assert check.details["objects"]["orders"] == {
-        "sources": 1, "rows_delivered": 1002, "rows_bad_reported": 3, "bad_rows": 3, "closed": 0, "open": 3,
-        "open_reasons": {"order_date: not a date": 3}, "share": pytest.approx(3 / 1002), "passed": True}
+        "sources": 1,
+        "rows_delivered": 1002,
+        "rows_bad_reported": 3,
+        "bad_rows": 3,
+        "closed": 0,
+        "open": 3,
+        "open_reasons": {"order_date: not a date": 3},
+        "share": pytest.approx(3 / 1002),
+        "passed": True,
+    }
 
 
 def test_only_the_latest_read_of_each_source_counts(warehouse, gate):
@@ -54,8 +66,13 @@ def test_only_the_latest_read_of_each_source_counts(warehouse, gate):
 
 def test_a_bad_row_closed_by_a_later_valid_row_of_the_same_key_stops_counting(warehouse, gate):
     _blocked_night(warehouse)  # BAD0..BAD19, load_seq 1..20
-    orders = {"customer_id": "C01", "order_date": "2026-10-01", "status": "placed", "currency": "EUR",
-              "updated_at": "2026-10-15 10:00:00"}
+    orders = {
+        "customer_id": "C01",
+        "order_date": "2026-10-01",
+        "status": "placed",
+        "currency": "EUR",
+        "updated_at": "2026-10-15 10:00:00",
+    }
     for key in ("BAD0", "BAD1", "BAD2"):  # valid versions loaded after the bad rows, for D
         fw.add_history(warehouse, "orders", {"order_id": key, **orders}, load_seq=2000, as_of_date=D)
     fw.add_history(warehouse, "orders", {"order_id": "BAD3", **orders}, load_seq=2001, as_of_date="2026-10-16")
@@ -84,7 +101,8 @@ def test_the_blocked_message_says_how_to_override(warehouse, gate):
     assert check.action.endswith(
         """override the threshold for this run: make run AS_OF=2026-10-15 VARS='{"quarantine_max_share": 0.02}' """
         """(or: airflow dags trigger kam_nightly -c """
-        """'{"as_of": "2026-10-15", "vars": {"quarantine_max_share": 0.02}}')""")
+        """'{"as_of": "2026-10-15", "vars": {"quarantine_max_share": 0.02}}')"""
+    )
     assert gate(gate_vars={"quarantine_max_share": 0.02}).passed
 
 
@@ -100,8 +118,16 @@ def test_a_rerun_reading_a_table_again_does_not_hide_the_first_reads_bad_rows(wa
     fw.add_read(warehouse, "order_lines", table, "table:all:400:2026-10-15 20:00:00", 400, 20)
     fw.add_quarantine(warehouse, "order_lines", 20, version="table:all:400:2026-10-15 20:00:00", source=table)
     # the rerun reads the same table from the watermark minus the lookback: fewer rows, no new bad ones
-    fw.add_read(warehouse, "order_lines", table, "table:2026-10-12:150:2026-10-15 20:00:00", 150, 0,
-                run_id="rerun", read_at="2026-10-16 09:00:00")
+    fw.add_read(
+        warehouse,
+        "order_lines",
+        table,
+        "table:2026-10-12:150:2026-10-15 20:00:00",
+        150,
+        0,
+        run_id="rerun",
+        read_at="2026-10-16 09:00:00",
+    )
     check = gate(run_id="rerun").check("quarantine_share")
     lines = check.details["objects"]["order_lines"]
     assert (lines["sources"], lines["rows_delivered"], lines["open"]) == (1, 400, 20)

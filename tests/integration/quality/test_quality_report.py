@@ -1,4 +1,5 @@
 """The gate report: an HTML page and the JSON result per run, naming what failed and what to do."""
+
 from __future__ import annotations
 
 import json
@@ -15,17 +16,22 @@ def test_blocked_run_report_names_the_failed_check_and_what_to_do(warehouse, gat
     assert path == tmp_path / "reports" / "2026-10-15" / fw.RUN_ID / "gate_report.html"
     html = path.read_text(encoding="utf-8")
     assert "BLOCKED" in html
-    assert ("<code>quarantine_share</code>: quarantine share of 2026-10-15 above 1.00% for orders 2.00% "
-            "(20 open bad rows of 1000 delivered)") in html
-    assert ("inspect quarantine.rows where as_of_date = &#x27;2026-10-15&#x27; and object in (&#x27;orders&#x27;)"
-            in html)
-    # every check and every table's expectations appear
+    assert (
+        "<code>quarantine_share</code>: quarantine share of 2026-10-15 above 1.00% for orders 2.00% "
+        "(20 open bad rows of 1000 delivered)"
+    ) in html
+    assert (
+        "inspect quarantine.rows where as_of_date = &#x27;2026-10-15&#x27; and object in (&#x27;orders&#x27;)" in html
+    )
+    # every check appears, with what judged it (the GX expectation and its limit)
     for check in result.checks:
         assert f"<code>{check.name}</code>" in html
-    assert "expect_column_values_to_be_unique(customer_id)" in html
+    assert "GX expect_column_values_to_be_between {&#x27;max_value&#x27;: 0.01}: not met (orders)" in html
     assert "<script" not in html and "http" not in html  # self-contained
     data = json.loads((path.parent / "gate_result.json").read_text())
     assert [c["name"] for c in data["failed_checks"]] == ["quarantine_share"] and data["passed"] is False
+    gx_results = json.loads((path.parent / "gx_validation.json").read_text())
+    assert gx_results[0]["success"] is False and gx_results[0]["suite_name"] == "gate"
 
 
 def test_passed_run_report(gate, tmp_path):
@@ -40,8 +46,9 @@ def test_summary_has_one_line_per_failed_check_with_numbers(warehouse, gate):
     lines = gate().summary().splitlines()
     assert lines[0].startswith("data-quality gate BLOCKED for as-of 2026-10-15 (run run_test)")
     assert len(lines) == 3
-    assert lines[1].startswith("  FAILED quarantine_share [failed]: quarantine share of 2026-10-15 above 1.00% "
-                               "for orders 2.00%")
+    assert lines[1].startswith(
+        "  FAILED quarantine_share [failed]: quarantine share of 2026-10-15 above 1.00% for orders 2.00%"
+    )
     assert "-> inspect quarantine.rows" in lines[1]
     assert lines[2].startswith("  FAILED row_count_change [failed]: customer_segments has 8 rows vs 6 last published")
     assert "+33.3%" in lines[2]

@@ -1,5 +1,6 @@
 """`source_files_readable`: a file extraction could not read blocks the night, comes first in the
 result, the summary and the report, and the derived checks are marked as its possible consequences."""
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,12 @@ def test_an_unreadable_file_fails_the_first_check_naming_object_file_and_error(w
     assert [c.name for c in result.failed_checks] == ["source_files_readable", "quarantine_share"]
     check = result.checks[0]
     assert check.name == "source_files_readable" and not check.passed and check.observed == 1
-    assert check.message == ("1 source file(s) of 2026-10-15 cannot be read, so orders was not loaded: "
-                             f"orders file {PART}: {ERROR}")
-    assert check.action == ("fix or replace the file, rerun the date 2026-10-15 "
-                            "(the checks below may fail because of it)")
+    assert check.message == (
+        f"1 source file(s) of 2026-10-15 cannot be read, so orders was not loaded: orders file {PART}: {ERROR}"
+    )
+    assert check.action == (
+        "fix or replace the file, rerun the date 2026-10-15 (the checks below may fail because of it)"
+    )
     assert result.check("quarantine_share").consequence_of == "source_files_readable"
     assert result.check("freshness").consequence_of is None  # passed checks are no consequence
 
@@ -34,8 +37,10 @@ def test_an_unreadable_file_fails_the_first_check_naming_object_file_and_error(w
 def test_the_summary_lists_the_source_error_first(warehouse, gate):
     _unreadable_orders_file(warehouse)
     lines = gate().summary().splitlines()
-    assert lines[1].startswith(f"  FAILED source_files_readable [failed]: 1 source file(s) of 2026-10-15 "
-                               f"cannot be read, so orders was not loaded: orders file {PART}: {ERROR}")
+    assert lines[1].startswith(
+        f"  FAILED source_files_readable [failed]: 1 source file(s) of 2026-10-15 "
+        f"cannot be read, so orders was not loaded: orders file {PART}: {ERROR}"
+    )
     assert lines[2] == "  the checks below may fail because of source_files_readable:"
     assert lines[3].startswith("  FAILED quarantine_share [failed]")
     assert len(lines) == 4

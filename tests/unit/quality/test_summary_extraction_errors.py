@@ -1,4 +1,5 @@
 """The one-screen summary of `make run`: a night blocked by unreadable files says those first."""
+
 from __future__ import annotations
 
 import json
@@ -6,12 +7,17 @@ from datetime import date
 
 from kam.cli.summary import RunSummary
 
-SOURCE_ERROR = {"name": "source_files_readable", "observed": 1, "threshold": 0,
-                "message": "1 source file(s) of 2026-10-15 cannot be read, so orders was not loaded: ...",
-                "errors": [{"object": "orders", "source": "erp/orders/part_3.csv",
-                            "error": "missing required column order_date"}]}
-DERIVED = [{"name": "quarantine_share", "message": "...", "consequence_of": "source_files_readable"},
-           {"name": "freshness", "message": "...", "consequence_of": "source_files_readable"}]
+SOURCE_ERROR = {
+    "name": "source_files_readable",
+    "observed": 1,
+    "threshold": 0,
+    "message": "1 source file(s) of 2026-10-15 cannot be read, so orders was not loaded: ...",
+    "errors": [{"object": "orders", "source": "erp/orders/part_3.csv", "error": "missing required column order_date"}],
+}
+DERIVED = [
+    {"name": "quarantine_share", "message": "...", "consequence_of": "source_files_readable"},
+    {"name": "freshness", "message": "...", "consequence_of": "source_files_readable"},
+]
 
 
 def _summary(failed: list) -> RunSummary:

@@ -1,0 +1,83 @@
+"""Stage `dbt build`: how dbt is run for a plan, and the build itself for callers without Airflow.
+
+The DAG's Cosmos task takes `dbt_invocation(settings, plan)` (through
+`operators.KamDbtInterceptor`); the benchmark and the engine-comparison test call
+`build`, which runs the same command in a subprocess. Both exclude dbt unit tests
+(they prove the SQL on fixed inputs and run in `make test`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from kam.config import Settings
+from kam.dbt_env import NIGHTLY_DBT_EXCLUDE, profile_env
+from kam.dbt_results import read_build_outcome
+from kam.run_plan import RunPlan
+
+FULL_REFRESH_FLAG = "--full-refresh"
+OUTPUT_TAIL_CHARS = 20_000
+
+
+@dataclass(frozen=True)
+class DbtInvocation:
+    """What dbt needs for one run: the profile's environment, the vars, and whether to rebuild everything."""
+
+    env: dict[str, str]
+    vars: dict[str, Any]
+    full_refresh: bool
+
+
+def dbt_invocation(settings: Settings, plan: RunPlan) -> DbtInvocation:
+    """The profile environment of the settings' warehouse, the plan's dbt vars, `--full-refresh` for a backfill."""
+    return DbtInvocation(env=profile_env(settings), vars=plan.dbt_vars(), full_refresh=plan.full_refresh)
+
+
+def read_build(target_dir: Path) -> dict[str, Any]:
+    """What a build left in dbt's `target_dir`: `failures` (the gate's dbt_failures), `status_counts`
+    and `outcome` (`kam.dbt_results.read_build_outcome`); no run_results.json is itself a failure."""
+    outcome = read_build_outcome(target_dir)
+    if outcome is None:
+        return {
+            "failures": [f"dbt build left no run_results.json in {target_dir}"],
+            "status_counts": {},
+            "outcome": None,
+        }
+    return {"failures": outcome["failed"], "status_counts": outcome["status_counts"], "outcome": outcome}
+
+
+def build(
+    settings: Settings,
+    plan: RunPlan,
+    *,
+    work_dir: Path | None = None,
+    select: tuple[str, ...] = (),
+    models_only: bool = False,
+    full_refresh: bool = False,
+    unit_tests: bool = False,
+) -> dict[str, Any]:
+    """Run the plan's `dbt build` (`dbt run` with `models_only`) and report it as JSON data.
+
+    Returns `returncode`, `output` (the tail of dbt's output) and what `read_build` reads.
+    dbt's target and log folders are in `work_dir` (default `<KAM_HOME>/dbt`), never the project's.
+    """
+    from kam.dbt_env import run_dbt
+
+    invocation = dbt_invocation(settings, plan)
+    command = ["run"] if models_only else ["build"]
+    if not (models_only or unit_tests):
+        command += ["--exclude", *NIGHTLY_DBT_EXCLUDE]
+    if invocation.full_refresh or full_refresh:
+        command.append(FULL_REFRESH_FLAG)
+    if select:
+        command += ["--select", *select]
+    work_dir = Path(work_dir or settings.home / "dbt")
+    (work_dir / "target" / "run_results.json").unlink(missing_ok=True)  # never report an earlier build
+    result = run_dbt(settings, command, work_dir=work_dir, extra_vars=invocation.vars, check=False)
+    return {
+        "returncode": result.returncode,
+        **read_build(work_dir / "target"),
+        "output": (result.stdout + result.stderr)[-OUTPUT_TAIL_CHARS:],
+    }
