@@ -1,6 +1,7 @@
 """The benchmark's equality checks, in DuckDB: the pandas reference against `marts.customer_segments`
 (`compare_reference`), and every `marts` table of two warehouses row for row (`compare_warehouses`).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,9 @@ def compare_reference(warehouse: Path | str, reference_parquet: Path | str) -> d
     con = duckdb.connect()
     try:
         con.execute(f"attach {_quote(warehouse)} as wh (read_only)")
-        diff = " or ".join(f"coalesce(r.{c}, 'none') is distinct from coalesce(o.{c}, 'none')"
-                           for c in RULE_COLUMNS[:2])
+        diff = " or ".join(
+            f"coalesce(r.{c}, 'none') is distinct from coalesce(o.{c}, 'none')" for c in RULE_COLUMNS[:2]
+        )
         sql = f"""
             with r as (
                 select customer_id, abc_revenue, xyz_class, lapse_status
@@ -46,16 +48,26 @@ def compare_reference(warehouse: Path | str, reference_parquet: Path | str) -> d
         reference = con.execute(f"select count(*) from read_parquet({_quote(reference_parquet)})").fetchone()[0]
     finally:
         con.close()
-    return {"equal": not mismatches, "mismatches": len(mismatches), "customers_ours": ours,
-            "customers_reference": reference,
-            "sample": [dict(zip(columns, [str(v) if v is not None else None for v in row]))
-                       for row in mismatches[:SAMPLE_ROWS]]}
+    return {
+        "equal": not mismatches,
+        "mismatches": len(mismatches),
+        "customers_ours": ours,
+        "customers_reference": reference,
+        "sample": [
+            dict(zip(columns, [str(v) if v is not None else None for v in row])) for row in mismatches[:SAMPLE_ROWS]
+        ],
+    }
 
 
 def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[str]:
-    return [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_catalog = ? and table_schema = ? "
-        "order by table_name", [catalog, schema]).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "select table_name from information_schema.tables where table_catalog = ? and table_schema = ? "
+            "order by table_name",
+            [catalog, schema],
+        ).fetchall()
+    ]
 
 
 def compare_warehouses(left: Path | str, right: Path | str, schema: str = "marts") -> dict:
@@ -68,15 +80,25 @@ def compare_warehouses(left: Path | str, right: Path | str, schema: str = "marts
         tables = {}
         for name in sorted(set(left_tables) | set(right_tables)):
             if name not in left_tables or name not in right_tables:
-                tables[name] = {"equal": False, "problem": "missing in " + ("left" if name not in left_tables
-                                                                            else "right")}
+                tables[name] = {
+                    "equal": False,
+                    "problem": "missing in " + ("left" if name not in left_tables else "right"),
+                }
                 continue
             a, b = f"l.{schema}.{name}", f"r.{schema}.{name}"
-            only_left = con.execute(f"select count(*) from (select * from {a} except all select * from {b})").fetchone()[0]
-            only_right = con.execute(f"select count(*) from (select * from {b} except all select * from {a})").fetchone()[0]
+            only_left = con.execute(
+                f"select count(*) from (select * from {a} except all select * from {b})"
+            ).fetchone()[0]
+            only_right = con.execute(
+                f"select count(*) from (select * from {b} except all select * from {a})"
+            ).fetchone()[0]
             rows = con.execute(f"select count(*) from {a}").fetchone()[0]
-            tables[name] = {"equal": only_left == 0 and only_right == 0, "rows": rows,
-                            "only_left": only_left, "only_right": only_right}
+            tables[name] = {
+                "equal": only_left == 0 and only_right == 0,
+                "rows": rows,
+                "only_left": only_left,
+                "only_right": only_right,
+            }
     finally:
         con.close()
     return {"equal": bool(tables) and all(t["equal"] for t in tables.values()), "tables": tables}

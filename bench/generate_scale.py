@@ -1,7 +1,8 @@
 """Scale generator for the benchmark: a contract-format drop of N order lines, and the next night's delta.
 
-    python -m bench.generate_scale --lines 1000000 --out /tmp/drop --as-of 2026-11-21 [--delta-out /tmp/next]
+python -m bench.generate_scale --lines 1000000 --out /tmp/drop --as-of 2026-11-21 [--delta-out /tmp/next]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,16 +76,18 @@ def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
     not_delivered = (delivered > end_day) | np.isin(status, ["placed", "shipped", "cancelled"])
     status = np.where((delivered > end_day) & (status == "delivered"), "shipped", status)
     updated_day = np.where(not_delivered, order_day, np.minimum(delivered, end_day))
-    orders = pa.table({
-        "order_id": _ids("SO", np.arange(n_orders), 9),
-        "customer_id": _ids("C", customer, 6),
-        "order_date": _dates(order_day),
-        "promised_date": _dates(promised),
-        "delivered_date": pa.array(delivered.astype("datetime64[D]"), mask=not_delivered),
-        "status": pa.array(status),
-        "currency": pa.array(rng.choice(CURRENCIES, n_orders, p=CURRENCY_P)),
-        "updated_at": _timestamps(updated_day, rng.integers(6 * 3600, 20 * 3600, n_orders)),
-    })
+    orders = pa.table(
+        {
+            "order_id": _ids("SO", np.arange(n_orders), 9),
+            "customer_id": _ids("C", customer, 6),
+            "order_date": _dates(order_day),
+            "promised_date": _dates(promised),
+            "delivered_date": pa.array(delivered.astype("datetime64[D]"), mask=not_delivered),
+            "status": pa.array(status),
+            "currency": pa.array(rng.choice(CURRENCIES, n_orders, p=CURRENCY_P)),
+            "updated_at": _timestamps(updated_day, rng.integers(6 * 3600, 20 * 3600, n_orders)),
+        }
+    )
 
     per_order = rng.integers(1, 5, n_orders)  # 1..4 lines, mean 2.5
     n_lines = int(per_order.sum())
@@ -97,17 +100,19 @@ def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
     short = rng.random(n_lines) < 0.03
     line_delivered = ~not_delivered[line_order]
     delivered_qty = np.where(short, np.floor(quantity * 0.8), quantity)
-    order_lines = pa.table({
-        "order_id": orders["order_id"].take(pa.array(line_order)),
-        "line_number": pa.array(line_number.astype(np.int64)),
-        "product_id": _ids("P-", rng.integers(10000, 12000, n_lines), 5),
-        "product_category": pa.array(rng.choice(CATEGORIES, n_lines)),
-        "quantity": pa.array(quantity),
-        "delivered_quantity": pa.array(delivered_qty, mask=~line_delivered),
-        "unit_price": pa.array(price),
-        "unit_cost": pa.array(cost, mask=cost_unknown),
-        "updated_at": orders["updated_at"].take(pa.array(line_order)),
-    })
+    order_lines = pa.table(
+        {
+            "order_id": orders["order_id"].take(pa.array(line_order)),
+            "line_number": pa.array(line_number.astype(np.int64)),
+            "product_id": _ids("P-", rng.integers(10000, 12000, n_lines), 5),
+            "product_category": pa.array(rng.choice(CATEGORIES, n_lines)),
+            "quantity": pa.array(quantity),
+            "delivered_quantity": pa.array(delivered_qty, mask=~line_delivered),
+            "unit_price": pa.array(price),
+            "unit_cost": pa.array(cost, mask=cost_unknown),
+            "updated_at": orders["updated_at"].take(pa.array(line_order)),
+        }
+    )
     _write_parts(orders, erp / "orders", PART_LINES / LINES_PER_ORDER)
     _write_parts(order_lines, erp / "order_lines", PART_LINES)
     _write_fx(erp / "fx_rates.parquet", start_day, end_day, rng)
@@ -127,43 +132,58 @@ def _write_fx(path: Path, start_day: int, end_day: int, rng: np.random.Generator
     days = np.arange(start_day - 30, end_day + 1, 15)
     usd = 0.92 + np.cumsum(rng.normal(0, 0.004, len(days)))
     gbp = 1.16 + np.cumsum(rng.normal(0, 0.004, len(days)))
-    pq.write_table(pa.table({
-        "currency": pa.array(["USD"] * len(days) + ["GBP"] * len(days)),
-        "rate_date": _dates(np.concatenate([days, days])),
-        "rate_to_reporting": pa.array(np.round(np.concatenate([usd, gbp]), 6)),
-    }), path)
+    pq.write_table(
+        pa.table(
+            {
+                "currency": pa.array(["USD"] * len(days) + ["GBP"] * len(days)),
+                "rate_date": _dates(np.concatenate([days, days])),
+                "rate_to_reporting": pa.array(np.round(np.concatenate([usd, gbp]), 6)),
+            }
+        ),
+        path,
+    )
 
 
 def _write_crm(crm: Path, rng: np.random.Generator, n: int, start_day: int, end_day: int) -> None:
     ids = _ids("C", np.arange(n), 6)
     created = _timestamps(np.full(n, start_day - 400), rng.integers(0, 86400, n))
     managers = np.array(["Katrin Vogel", "Marek Nowak", "Aylin Demir", "Thomas Quast", "Sabine Roth", ""])
-    _write_csv(pa.table({
-        "account_id": ids,
-        "name": pc.binary_join_element_wise(pa.scalar("Customer "), ids, ""),
-        "industry": pa.array(rng.choice(["Machinery", "Food", "Chemicals", "Automotive"], n)),
-        "region": pa.array(rng.choice(["DACH", "Benelux", "Nordics", "Iberia"], n)),
-        "country": pa.array(rng.choice(["DE", "AT", "NL", "SE", "ES"], n)),
-        "employees": pa.array(rng.integers(10, 5000, n)),
-        "annual_budget": pa.array(np.round(rng.lognormal(11.5, 1.2, n), 2)),
-        "account_manager": pa.array(rng.choice(managers, n)),
-        "kam_designated": pa.array(rng.random(n) < 0.05),
-        "is_image_maker": pa.array(rng.random(n) < 0.03),
-        "is_expert": pa.array(rng.random(n) < 0.04),
-        "created_at": created,
-        "updated_at": created,
-    }), crm / "accounts.csv")
+    _write_csv(
+        pa.table(
+            {
+                "account_id": ids,
+                "name": pc.binary_join_element_wise(pa.scalar("Customer "), ids, ""),
+                "industry": pa.array(rng.choice(["Machinery", "Food", "Chemicals", "Automotive"], n)),
+                "region": pa.array(rng.choice(["DACH", "Benelux", "Nordics", "Iberia"], n)),
+                "country": pa.array(rng.choice(["DE", "AT", "NL", "SE", "ES"], n)),
+                "employees": pa.array(rng.integers(10, 5000, n)),
+                "annual_budget": pa.array(np.round(rng.lognormal(11.5, 1.2, n), 2)),
+                "account_manager": pa.array(rng.choice(managers, n)),
+                "kam_designated": pa.array(rng.random(n) < 0.05),
+                "is_image_maker": pa.array(rng.random(n) < 0.03),
+                "is_expert": pa.array(rng.random(n) < 0.04),
+                "created_at": created,
+                "updated_at": created,
+            }
+        ),
+        crm / "accounts.csv",
+    )
     k = n * 2
-    _write_csv(pa.table({
-        "contact_id": _ids("K", np.arange(k), 8),
-        "account_id": ids.take(pa.array(np.arange(k) % n)),
-        "full_name": pc.binary_join_element_wise(pa.scalar("Contact "), _ids("", np.arange(k), 8), ""),
-        "email": pa.array([None] * k, pa.string()),
-        "phone": pa.array([None] * k, pa.string()),
-        "job_title": pa.array(rng.choice(["Buyer", "Head of Purchasing"], k)),
-        "is_decision_maker": pa.array(rng.random(k) < 0.4),
-        "updated_at": _timestamps(np.full(k, start_day), np.zeros(k)),
-    }), crm / "contacts.csv")
+    _write_csv(
+        pa.table(
+            {
+                "contact_id": _ids("K", np.arange(k), 8),
+                "account_id": ids.take(pa.array(np.arange(k) % n)),
+                "full_name": pc.binary_join_element_wise(pa.scalar("Contact "), _ids("", np.arange(k), 8), ""),
+                "email": pa.array([None] * k, pa.string()),
+                "phone": pa.array([None] * k, pa.string()),
+                "job_title": pa.array(rng.choice(["Buyer", "Head of Purchasing"], k)),
+                "is_decision_maker": pa.array(rng.random(k) < 0.4),
+                "updated_at": _timestamps(np.full(k, start_day), np.zeros(k)),
+            }
+        ),
+        crm / "contacts.csv",
+    )
     _write_events(crm, rng, n, ids, start_day, end_day)
 
 
@@ -176,40 +196,67 @@ def _write_events(crm: Path, rng: np.random.Generator, n: int, ids: pa.Array, st
 
     c = n // 2
     d = days(c)
-    cases = pa.table({
-        "case_id": _ids("CS", np.arange(c), 8), "account_id": who(c), "order_id": pa.array([None] * c, pa.string()),
-        "opened_at": _timestamps(d, rng.integers(0, 86400, c)), "closed_at": pa.array([None] * c, pa.timestamp("s", tz="UTC")),
-        "category": pa.array(rng.choice(["quality", "delivery", "service", "billing", "other"], c)),
-        "severity": pa.array(rng.choice(["low", "medium", "high"], c)),
-        "updated_at": _timestamps(d, np.full(c, 86399)),
-    })
+    cases = pa.table(
+        {
+            "case_id": _ids("CS", np.arange(c), 8),
+            "account_id": who(c),
+            "order_id": pa.array([None] * c, pa.string()),
+            "opened_at": _timestamps(d, rng.integers(0, 86400, c)),
+            "closed_at": pa.array([None] * c, pa.timestamp("s", tz="UTC")),
+            "category": pa.array(rng.choice(["quality", "delivery", "service", "billing", "other"], c)),
+            "severity": pa.array(rng.choice(["low", "medium", "high"], c)),
+            "updated_at": _timestamps(d, np.full(c, 86399)),
+        }
+    )
     _write_jsonl(cases, crm / "cases.jsonl")
     s = n // 3
     d = days(s)
-    _write_jsonl(pa.table({
-        "survey_id": _ids("SV", np.arange(s), 8), "account_id": who(s),
-        "responded_at": _timestamps(d, np.full(s, 3600)), "score": pa.array(rng.integers(1, 6, s)),
-        "updated_at": _timestamps(d, np.full(s, 7200)),
-    }), crm / "surveys.jsonl")
+    _write_jsonl(
+        pa.table(
+            {
+                "survey_id": _ids("SV", np.arange(s), 8),
+                "account_id": who(s),
+                "responded_at": _timestamps(d, np.full(s, 3600)),
+                "score": pa.array(rng.integers(1, 6, s)),
+                "updated_at": _timestamps(d, np.full(s, 7200)),
+            }
+        ),
+        crm / "surveys.jsonl",
+    )
     o = n // 4
     d = days(o)
     stage = rng.choice(["open", "won", "lost"], o)
-    _write_jsonl(pa.table({
-        "opportunity_id": _ids("OP", np.arange(o), 8), "account_id": who(o),
-        "created_at": _timestamps(d, np.zeros(o)), "closed_at": pa.array([None] * o, pa.timestamp("s", tz="UTC")),
-        "stage": pa.array(stage), "amount": pa.array(np.round(rng.lognormal(11, 1, o), 2)),
-        "lost_reason": pa.array(np.where(stage == "lost", "price", None)),
-        "competitor": pa.array([None] * o, pa.string()),
-        "updated_at": _timestamps(d, np.full(o, 3600)),
-    }), crm / "opportunities.jsonl")
+    _write_jsonl(
+        pa.table(
+            {
+                "opportunity_id": _ids("OP", np.arange(o), 8),
+                "account_id": who(o),
+                "created_at": _timestamps(d, np.zeros(o)),
+                "closed_at": pa.array([None] * o, pa.timestamp("s", tz="UTC")),
+                "stage": pa.array(stage),
+                "amount": pa.array(np.round(rng.lognormal(11, 1, o), 2)),
+                "lost_reason": pa.array(np.where(stage == "lost", "price", None)),
+                "competitor": pa.array([None] * o, pa.string()),
+                "updated_at": _timestamps(d, np.full(o, 3600)),
+            }
+        ),
+        crm / "opportunities.jsonl",
+    )
     a = n * 2
     d = days(a)
-    _write_csv(pa.table({
-        "activity_id": _ids("A", np.arange(a), 9), "account_id": who(a),
-        "activity_type": pa.array(rng.choice(["call", "meeting", "email", "visit"], a)),
-        "occurred_at": _timestamps(d, np.full(a, 36000)), "owner": pa.array([None] * a, pa.string()),
-        "updated_at": _timestamps(d, np.full(a, 39600)),
-    }), crm / "activities.csv")
+    _write_csv(
+        pa.table(
+            {
+                "activity_id": _ids("A", np.arange(a), 9),
+                "account_id": who(a),
+                "activity_type": pa.array(rng.choice(["call", "meeting", "email", "visit"], a)),
+                "occurred_at": _timestamps(d, np.full(a, 36000)),
+                "owner": pa.array([None] * a, pa.string()),
+                "updated_at": _timestamps(d, np.full(a, 39600)),
+            }
+        ),
+        crm / "activities.csv",
+    )
 
 
 def _iso_timestamps(table: pa.Table) -> pa.Table:
@@ -279,8 +326,9 @@ def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
     position = pc.index_in(new_lines["order_id"], template_ids)
     new_lines = new_lines.set_column(0, "order_id", new_ids.take(position))
     new_lines = new_lines.set_column(5, "delivered_quantity", pa.nulls(new_lines.num_rows, pa.float64()))
-    new_lines = new_lines.set_column(8, "updated_at", _timestamps(np.full(new_lines.num_rows, day),
-                                                                  np.full(new_lines.num_rows, 50000)))
+    new_lines = new_lines.set_column(
+        8, "updated_at", _timestamps(np.full(new_lines.num_rows, day), np.full(new_lines.num_rows, 50000))
+    )
 
     order_day = pc.cast(orders["order_date"], pa.int32()).to_numpy(zero_copy_only=False)
     status = orders["status"].to_numpy(zero_copy_only=False)
@@ -293,16 +341,22 @@ def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
     delivered = delivered.set_column(7, "updated_at", _timestamps(np.full(m, day), np.full(m, 60000)))
     delivered_lines = lines.filter(pc.is_in(lines["order_id"], delivered["order_id"]))
     delivered_lines = delivered_lines.set_column(5, "delivered_quantity", delivered_lines["quantity"])
-    delivered_lines = delivered_lines.set_column(8, "updated_at", _timestamps(
-        np.full(delivered_lines.num_rows, day), np.full(delivered_lines.num_rows, 60000)))
+    delivered_lines = delivered_lines.set_column(
+        8, "updated_at", _timestamps(np.full(delivered_lines.num_rows, day), np.full(delivered_lines.num_rows, 60000))
+    )
 
     delta_orders = pa.concat_tables([new, delivered.cast(new.schema)])
     delta_lines = pa.concat_tables([new_lines, delivered_lines.cast(new_lines.schema)])
     tag = f"delta{next_day.strftime('%Y%m%d')}_"
     _write_parts(delta_orders, out / "erp" / "orders", max(1, delta_orders.num_rows), tag)
     _write_parts(delta_lines, out / "erp" / "order_lines", max(1, delta_lines.num_rows), tag)
-    counts = {"new_orders": n_new, "new_lines": new_lines.num_rows, "delivered_orders": m,
-              "delivered_lines": delivered_lines.num_rows, "as_of": str(next_day)}
+    counts = {
+        "new_orders": n_new,
+        "new_lines": new_lines.num_rows,
+        "delivered_orders": m,
+        "delivered_lines": delivered_lines.num_rows,
+        "as_of": str(next_day),
+    }
     (out / "manifest_delta.json").write_text(json.dumps(counts, indent=1))
     return counts
 
@@ -313,8 +367,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 21))
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--delta-out", type=Path, default=None,
-                        help="also write the next night's drop (base hard-linked + one day of changes) here")
+    parser.add_argument(
+        "--delta-out",
+        type=Path,
+        default=None,
+        help="also write the next night's drop (base hard-linked + one day of changes) here",
+    )
     args = parser.parse_args()
     print(json.dumps(generate(args.out, args.lines, args.as_of, args.seed)))
     if args.delta_out is not None:

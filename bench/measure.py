@@ -5,8 +5,10 @@ the `RUSAGE_CHILDREN` delta around the run) and peak memory: the greatest sum of
 the resident set sizes of the whole process tree (the stage's process and every
 descendant), sampled with psutil every `SAMPLE_SECONDS`.
 """
+
 from __future__ import annotations
 
+import contextlib
 import resource
 import subprocess
 import threading
@@ -42,10 +44,8 @@ def tree_rss(root: psutil.Process) -> int:
     except psutil.Error:
         return 0
     for process in processes:
-        try:
+        with contextlib.suppress(psutil.Error):  # the process ended meanwhile
             total += process.memory_info().rss
-        except psutil.Error:
-            pass
     return total
 
 
@@ -90,5 +90,10 @@ def measure(cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | Non
         returncode = process.wait()
         wall = time.perf_counter() - started
         peak = sampler.stop()
-    return Measurement(wall_s=round(wall, 3), cpu_s=round(_children_cpu() - cpu_before, 3),
-                       peak_rss_mb=round(peak / MB, 1), returncode=returncode, log=str(log_path))
+    return Measurement(
+        wall_s=round(wall, 3),
+        cpu_s=round(_children_cpu() - cpu_before, 3),
+        peak_rss_mb=round(peak / MB, 1),
+        returncode=returncode,
+        log=str(log_path),
+    )

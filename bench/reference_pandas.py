@@ -5,6 +5,7 @@ over the Parquet drop without this project. `compute(drop, as_of)` returns one
 row per customer with abc_revenue, xyz_class and lapse_status (plus the numbers
 behind them), to be compared with the warehouse's `customer_segments`.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -66,9 +67,12 @@ def compute(drop: Path, as_of: date) -> pd.DataFrame:
 
     months = pd.period_range(start, end, freq="M")
     first = counted.groupby("customer_id")["order_date"].min().reindex(customers)
-    monthly = (in_w.assign(m=in_w["order_date"].dt.to_period("M"))
-               .pivot_table(index="customer_id", columns="m", values="revenue", aggfunc="sum")
-               .reindex(index=customers, columns=months).fillna(0.0))
+    monthly = (
+        in_w.assign(m=in_w["order_date"].dt.to_period("M"))
+        .pivot_table(index="customer_id", columns="m", values="revenue", aggfunc="sum")
+        .reindex(index=customers, columns=months)
+        .fillna(0.0)
+    )
     first_month = first.dt.to_period("M")
     observed = np.array([[m >= fm if pd.notna(fm) else False for m in months] for fm in first_month])
     values = monthly.where(observed)
@@ -84,12 +88,20 @@ def compute(drop: Path, as_of: date) -> pd.DataFrame:
     last = purchases.groupby("customer_id")["order_date"].max().reindex(customers)
     out["days_since_last_order"] = (d - last).dt.days
     recent = purchases[purchases["order_date"] > d - pd.Timedelta(days=730)]
-    gaps = (recent[["customer_id", "order_date"]].drop_duplicates().sort_values(["customer_id", "order_date"])
-            .groupby("customer_id")["order_date"].apply(lambda s: s.diff().dt.days.dropna()))
+    gaps = (
+        recent[["customer_id", "order_date"]]
+        .drop_duplicates()
+        .sort_values(["customer_id", "order_date"])
+        .groupby("customer_id")["order_date"]
+        .apply(lambda s: s.diff().dt.days.dropna())
+    )
     typical = gaps.groupby(level=0).agg(lambda g: g.median() if len(g) >= 2 else np.nan).reindex(customers)
     at_risk = np.where(typical.isna(), 90, np.maximum(30, 2 * typical))
     lapsed = np.where(typical.isna(), 180, np.maximum(60, 3 * typical))
     days = out["days_since_last_order"]
     out["lapse_status"] = np.select(
-        [last.isna(), days >= 365, days > lapsed, days > at_risk], ["never_ordered", "lost", "lapsed", "at_risk"], "active")
+        [last.isna(), days >= 365, days > lapsed, days > at_risk],
+        ["never_ordered", "lost", "lapsed", "at_risk"],
+        "active",
+    )
     return out.reset_index()

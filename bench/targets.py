@@ -7,6 +7,7 @@ the project, loading the adapter) included. A target whose inputs were not measu
 passed. The targets are defined at 10M lines; at other scales they are shown for
 information (`binding` false).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -66,23 +67,49 @@ def evaluate(rows: list[dict], scale: str, other_scale_rows: list[dict] | None =
     whole = _row(rows, "first night", "kam_nightly (whole DAG run)")
     parse = _row(rows, "dag parse", "DagBag(dags/)")
     targets = [
-        target("next night / first night dbt build",
-               _ratio(_get(rows, "next night", "dbt build"), _get(rows, "first night", "dbt build")), "<=", 0.15),
-        target("first-night dbt build / floor",
-               _ratio(_get(rows, "first night", "dbt build"), _get(rows, "floor", "revenue per customer and month")),
-               "<=", 15),
-        target("reference pandas / ours (three rules), wall",
-               _ratio(reference and reference["wall_s"],
-                      ours_rules and (ours_rules.get("dbt_elapsed_s") or ours_rules["wall_s"])), ">=", 5),
-        target("reference pandas / ours (three rules), wall incl. dbt start-up",
-               _ratio(reference and reference["wall_s"], ours_rules and ours_rules["wall_s"]), ">=", 5),
-        target("ours / reference pandas (three rules), peak memory",
-               _ratio(ours_rules and ours_rules["peak_rss_mb"], reference and reference["peak_rss_mb"]), "<=", 0.5),
-        target("whole kam_nightly first night peak memory (GB)",
-               None if whole is None else round(whole["peak_rss_mb"] / GB_MB, 3), "<=", 4),
+        target(
+            "next night / first night dbt build",
+            _ratio(_get(rows, "next night", "dbt build"), _get(rows, "first night", "dbt build")),
+            "<=",
+            0.15,
+        ),
+        target(
+            "first-night dbt build / floor",
+            _ratio(_get(rows, "first night", "dbt build"), _get(rows, "floor", "revenue per customer and month")),
+            "<=",
+            15,
+        ),
+        target(
+            "reference pandas / ours (three rules), wall",
+            _ratio(
+                reference and reference["wall_s"],
+                ours_rules and (ours_rules.get("dbt_elapsed_s") or ours_rules["wall_s"]),
+            ),
+            ">=",
+            5,
+        ),
+        target(
+            "reference pandas / ours (three rules), wall incl. dbt start-up",
+            _ratio(reference and reference["wall_s"], ours_rules and ours_rules["wall_s"]),
+            ">=",
+            5,
+        ),
+        target(
+            "ours / reference pandas (three rules), peak memory",
+            _ratio(ours_rules and ours_rules["peak_rss_mb"], reference and reference["peak_rss_mb"]),
+            "<=",
+            0.5,
+        ),
+        target(
+            "whole kam_nightly first night peak memory (GB)",
+            None if whole is None else round(whole["peak_rss_mb"] / GB_MB, 3),
+            "<=",
+            4,
+        ),
         target("DAG parse (s)", None if parse is None else parse.get("parse_s"), "<=", 1),
     ]
     if other_scale_rows is not None:
-        targets.append(target("10M / 1M first night", _ratio(first_night_wall(rows), first_night_wall(other_scale_rows)),
-                              "<=", 10))
+        targets.append(
+            target("10M / 1M first night", _ratio(first_night_wall(rows), first_night_wall(other_scale_rows)), "<=", 10)
+        )
     return targets

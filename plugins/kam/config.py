@@ -5,6 +5,7 @@ works with no configuration at all. An Airflow connection can take the place of
 a variable: set `KAM_<NAME>_CONN_ID` to a connection id and its URI (or, for
 folders, its `extra.path`) is used instead.
 """
+
 from __future__ import annotations
 
 import os
@@ -104,8 +105,7 @@ def load_settings() -> Settings:
     )
 
 
-def non_negative_setting(name: str, default: float, kind: type = int,
-                         environ: dict[str, str] | None = None) -> float:
+def non_negative_setting(name: str, default: float, kind: type = int, environ: dict[str, str] | None = None) -> float:
     """The environment variable `name` as a number >= 0 of `kind` (int or float), `default` when unset."""
     text = (os.environ if environ is None else environ).get(name, "").strip()
     if not text:
@@ -123,5 +123,7 @@ def non_negative_setting(name: str, default: float, kind: type = int,
 def extract_retry_policy() -> tuple[int, int]:
     """(retries, delay in seconds) of the extraction tasks: KAM_EXTRACT_RETRIES (default 2),
     KAM_EXTRACT_RETRY_DELAY_SECONDS (default 120). Read when the DAG is parsed."""
-    return (non_negative_setting("KAM_EXTRACT_RETRIES", DEFAULT_EXTRACT_RETRIES),
-            non_negative_setting("KAM_EXTRACT_RETRY_DELAY_SECONDS", DEFAULT_EXTRACT_RETRY_DELAY_SECONDS))
+    return (
+        non_negative_setting("KAM_EXTRACT_RETRIES", DEFAULT_EXTRACT_RETRIES),
+        non_negative_setting("KAM_EXTRACT_RETRY_DELAY_SECONDS", DEFAULT_EXTRACT_RETRY_DELAY_SECONDS),
+    )

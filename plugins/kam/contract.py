@@ -5,6 +5,7 @@ its columns with their contract type, which may be empty, and enumerations.
 Extraction validates against it, and the raw tables dbt reads are created from
 it, so the contract lives in exactly one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -69,94 +70,142 @@ C = Column
 OBJECTS: dict[str, SourceObject] = {
     o.name: o
     for o in [
-        SourceObject("orders", "erp", ("order_id",), (
-            C("order_id", "string"),
-            C("customer_id", "string"),
-            C("order_date", "date"),
-            C("promised_date", "date", nullable=True),
-            C("delivered_date", "date", nullable=True),
-            C("status", "enum", enum=("placed", "shipped", "delivered", "cancelled", "returned")),
-            C("currency", "currency"),
-            C("updated_at", "timestamp"),
-        )),
-        SourceObject("order_lines", "erp", ("order_id", "line_number"), (
-            C("order_id", "string"),
-            C("line_number", "integer"),
-            C("product_id", "string"),
-            C("product_category", "string", nullable=True),
-            C("quantity", "decimal", exclusive_minimum=0),
-            C("delivered_quantity", "decimal", nullable=True, minimum=0),
-            C("unit_price", "decimal", minimum=0),
-            C("unit_cost", "decimal", nullable=True, minimum=0),
-            C("updated_at", "timestamp"),
-        )),
-        SourceObject("fx_rates", "erp", ("currency", "rate_date"), (
-            C("currency", "currency"),
-            C("rate_date", "date"),
-            C("rate_to_reporting", "rate", exclusive_minimum=0),
-        ), has_updated_at=False, optional=True),
-        SourceObject("accounts", "crm", ("account_id",), (
-            C("account_id", "string"),
-            C("name", "string"),
-            C("industry", "string", nullable=True),
-            C("region", "string", nullable=True),
-            C("country", "string", nullable=True),
-            C("employees", "integer", nullable=True),
-            C("annual_budget", "decimal", nullable=True),
-            C("account_manager", "string", nullable=True),
-            C("kam_designated", "boolean"),
-            C("is_image_maker", "boolean"),
-            C("is_expert", "boolean"),
-            C("created_at", "timestamp"),
-            C("updated_at", "timestamp"),
-            C("is_deleted", "boolean", nullable=True, optional=True),
-        )),
-        SourceObject("contacts", "crm", ("contact_id",), (
-            C("contact_id", "string"),
-            C("account_id", "string"),
-            C("full_name", "string"),
-            C("email", "string", nullable=True),
-            C("phone", "string", nullable=True),
-            C("job_title", "string", nullable=True),
-            C("is_decision_maker", "boolean"),
-            C("updated_at", "timestamp"),
-        ), personal_data=("full_name", "email", "phone")),
-        SourceObject("opportunities", "crm", ("opportunity_id",), (
-            C("opportunity_id", "string"),
-            C("account_id", "string"),
-            C("created_at", "timestamp"),
-            C("closed_at", "timestamp", nullable=True),
-            C("stage", "enum", enum=("open", "won", "lost")),
-            C("amount", "decimal", nullable=True),
-            C("lost_reason", "string", nullable=True),
-            C("competitor", "string", nullable=True),
-            C("updated_at", "timestamp"),
-        )),
-        SourceObject("activities", "crm", ("activity_id",), (
-            C("activity_id", "string"),
-            C("account_id", "string"),
-            C("activity_type", "enum", enum=("call", "meeting", "email", "visit")),
-            C("occurred_at", "timestamp"),
-            C("owner", "string", nullable=True),
-            C("updated_at", "timestamp"),
-        )),
-        SourceObject("cases", "crm", ("case_id",), (
-            C("case_id", "string"),
-            C("account_id", "string"),
-            C("order_id", "string", nullable=True),
-            C("opened_at", "timestamp"),
-            C("closed_at", "timestamp", nullable=True),
-            C("category", "enum", enum=("quality", "delivery", "service", "billing", "other")),
-            C("severity", "enum", enum=("low", "medium", "high")),
-            C("updated_at", "timestamp"),
-        )),
-        SourceObject("surveys", "crm", ("survey_id",), (
-            C("survey_id", "string"),
-            C("account_id", "string"),
-            C("responded_at", "timestamp"),
-            C("score", "integer", minimum=1, maximum=5),
-            C("updated_at", "timestamp"),
-        )),
+        SourceObject(
+            "orders",
+            "erp",
+            ("order_id",),
+            (
+                C("order_id", "string"),
+                C("customer_id", "string"),
+                C("order_date", "date"),
+                C("promised_date", "date", nullable=True),
+                C("delivered_date", "date", nullable=True),
+                C("status", "enum", enum=("placed", "shipped", "delivered", "cancelled", "returned")),
+                C("currency", "currency"),
+                C("updated_at", "timestamp"),
+            ),
+        ),
+        SourceObject(
+            "order_lines",
+            "erp",
+            ("order_id", "line_number"),
+            (
+                C("order_id", "string"),
+                C("line_number", "integer"),
+                C("product_id", "string"),
+                C("product_category", "string", nullable=True),
+                C("quantity", "decimal", exclusive_minimum=0),
+                C("delivered_quantity", "decimal", nullable=True, minimum=0),
+                C("unit_price", "decimal", minimum=0),
+                C("unit_cost", "decimal", nullable=True, minimum=0),
+                C("updated_at", "timestamp"),
+            ),
+        ),
+        SourceObject(
+            "fx_rates",
+            "erp",
+            ("currency", "rate_date"),
+            (
+                C("currency", "currency"),
+                C("rate_date", "date"),
+                C("rate_to_reporting", "rate", exclusive_minimum=0),
+            ),
+            has_updated_at=False,
+            optional=True,
+        ),
+        SourceObject(
+            "accounts",
+            "crm",
+            ("account_id",),
+            (
+                C("account_id", "string"),
+                C("name", "string"),
+                C("industry", "string", nullable=True),
+                C("region", "string", nullable=True),
+                C("country", "string", nullable=True),
+                C("employees", "integer", nullable=True),
+                C("annual_budget", "decimal", nullable=True),
+                C("account_manager", "string", nullable=True),
+                C("kam_designated", "boolean"),
+                C("is_image_maker", "boolean"),
+                C("is_expert", "boolean"),
+                C("created_at", "timestamp"),
+                C("updated_at", "timestamp"),
+                C("is_deleted", "boolean", nullable=True, optional=True),
+            ),
+        ),
+        SourceObject(
+            "contacts",
+            "crm",
+            ("contact_id",),
+            (
+                C("contact_id", "string"),
+                C("account_id", "string"),
+                C("full_name", "string"),
+                C("email", "string", nullable=True),
+                C("phone", "string", nullable=True),
+                C("job_title", "string", nullable=True),
+                C("is_decision_maker", "boolean"),
+                C("updated_at", "timestamp"),
+            ),
+            personal_data=("full_name", "email", "phone"),
+        ),
+        SourceObject(
+            "opportunities",
+            "crm",
+            ("opportunity_id",),
+            (
+                C("opportunity_id", "string"),
+                C("account_id", "string"),
+                C("created_at", "timestamp"),
+                C("closed_at", "timestamp", nullable=True),
+                C("stage", "enum", enum=("open", "won", "lost")),
+                C("amount", "decimal", nullable=True),
+                C("lost_reason", "string", nullable=True),
+                C("competitor", "string", nullable=True),
+                C("updated_at", "timestamp"),
+            ),
+        ),
+        SourceObject(
+            "activities",
+            "crm",
+            ("activity_id",),
+            (
+                C("activity_id", "string"),
+                C("account_id", "string"),
+                C("activity_type", "enum", enum=("call", "meeting", "email", "visit")),
+                C("occurred_at", "timestamp"),
+                C("owner", "string", nullable=True),
+                C("updated_at", "timestamp"),
+            ),
+        ),
+        SourceObject(
+            "cases",
+            "crm",
+            ("case_id",),
+            (
+                C("case_id", "string"),
+                C("account_id", "string"),
+                C("order_id", "string", nullable=True),
+                C("opened_at", "timestamp"),
+                C("closed_at", "timestamp", nullable=True),
+                C("category", "enum", enum=("quality", "delivery", "service", "billing", "other")),
+                C("severity", "enum", enum=("low", "medium", "high")),
+                C("updated_at", "timestamp"),
+            ),
+        ),
+        SourceObject(
+            "surveys",
+            "crm",
+            ("survey_id",),
+            (
+                C("survey_id", "string"),
+                C("account_id", "string"),
+                C("responded_at", "timestamp"),
+                C("score", "integer", minimum=1, maximum=5),
+                C("updated_at", "timestamp"),
+            ),
+        ),
     ]
 }
 del C
@@ -187,11 +236,11 @@ def history_table_ddl(obj: SourceObject) -> str:
 
 #: quarantine.rows columns added by spec v1.1 (decision 0009): existing warehouses get them
 #: with ALTER TABLE ... ADD COLUMN IF NOT EXISTS (older rows hold null there)
-QUARANTINE_ADDED_COLUMNS = {"as_of_date": "date", "version": "varchar", "key_text": "varchar",
-                            "load_seq": "bigint"}
+QUARANTINE_ADDED_COLUMNS = {"as_of_date": "date", "version": "varchar", "key_text": "varchar", "load_seq": "bigint"}
 QUARANTINE_DDL = (
     "create table if not exists quarantine.rows ("
     "object varchar, reason varchar, source varchar, row_number bigint, raw varchar, "
     "run_id varchar, quarantined_at timestamp, "
-    + ", ".join(f"{name} {sql_type}" for name, sql_type in QUARANTINE_ADDED_COLUMNS.items()) + ")"
+    + ", ".join(f"{name} {sql_type}" for name, sql_type in QUARANTINE_ADDED_COLUMNS.items())
+    + ")"
 )

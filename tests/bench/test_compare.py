@@ -1,4 +1,5 @@
 """`bench.compare`: the reference comparison and the warehouse-to-warehouse table comparison."""
+
 from __future__ import annotations
 
 import duckdb
@@ -10,8 +11,10 @@ from bench.compare import compare_reference, compare_warehouses
 def _warehouse(path, rows, extra_table=False):
     con = duckdb.connect(str(path))
     con.execute("create schema marts")
-    con.execute("create table marts.customer_segments (customer_id varchar, abc_revenue varchar, "
-                "xyz_class varchar, lapse_status varchar, revenue_12m decimal(18,2))")
+    con.execute(
+        "create table marts.customer_segments (customer_id varchar, abc_revenue varchar, "
+        "xyz_class varchar, lapse_status varchar, revenue_12m decimal(18,2))"
+    )
     con.executemany("insert into marts.customer_segments values (?, ?, ?, ?, ?)", rows)
     if extra_table:
         con.execute("create table marts.only_here (x integer)")
@@ -25,8 +28,14 @@ OURS = [("C1", "A", "X", "active", 10.0), ("C2", "B", None, "lost", 5.0), ("C3",
 def test_reference_equal_when_unknown_customer_is_never_ordered(tmp_path):
     wh = _warehouse(tmp_path / "wh.duckdb", OURS)
     ref = tmp_path / "ref.parquet"
-    pd.DataFrame({"customer_id": ["C1", "C2"], "abc_revenue": ["A", "B"], "xyz_class": ["X", None],
-                  "lapse_status": ["active", "lost"]}).to_parquet(ref)
+    pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2"],
+            "abc_revenue": ["A", "B"],
+            "xyz_class": ["X", None],
+            "lapse_status": ["active", "lost"],
+        }
+    ).to_parquet(ref)
     result = compare_reference(wh, ref)
     assert result == {"equal": True, "mismatches": 0, "customers_ours": 3, "customers_reference": 2, "sample": []}
 
@@ -34,13 +43,22 @@ def test_reference_equal_when_unknown_customer_is_never_ordered(tmp_path):
 def test_reference_mismatches_are_counted_and_shown(tmp_path):
     wh = _warehouse(tmp_path / "wh.duckdb", OURS)
     ref = tmp_path / "ref.parquet"
-    pd.DataFrame({"customer_id": ["C1", "C2", "C9"], "abc_revenue": ["A", "C", "C"], "xyz_class": ["Y", None, None],
-                  "lapse_status": ["active", "lost", "lapsed"]}).to_parquet(ref)
+    pd.DataFrame(
+        {
+            "customer_id": ["C1", "C2", "C9"],
+            "abc_revenue": ["A", "C", "C"],
+            "xyz_class": ["Y", None, None],
+            "lapse_status": ["active", "lost", "lapsed"],
+        }
+    ).to_parquet(ref)
     result = compare_reference(wh, ref)
     assert result["equal"] is False
     assert result["mismatches"] == 3
-    assert [(s["customer_id"], s["in_ours"]) for s in result["sample"]] == [("C1", "True"), ("C2", "True"),
-                                                                            ("C9", "False")]
+    assert [(s["customer_id"], s["in_ours"]) for s in result["sample"]] == [
+        ("C1", "True"),
+        ("C2", "True"),
+        ("C9", "False"),
+    ]
 
 
 def test_warehouses_equal_and_different(tmp_path):

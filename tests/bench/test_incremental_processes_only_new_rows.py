@@ -10,6 +10,7 @@ they must be the lines of the orders loaded or changed on night 2 (raw `_load_se
 above night 1's), a small part of the table. Every intermediate and mart table of
 the incremental build must equal the full refresh row for row.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -19,20 +20,27 @@ from datetime import date, timedelta
 import duckdb
 import pytest
 
-pytestmark = pytest.mark.slow
-
 from bench.compare import compare_warehouses
 from bench.generate_scale import generate, make_delta
 from kam.config import load_settings
+
+pytestmark = pytest.mark.slow
 
 AS_OF = date(2026, 11, 21)
 MARK = 987654321  # added to every quantity of the probe: no real line has it
 
 
 def _settings(home, drop, warehouse):
-    return replace(load_settings(), home=home, orders_source=str(drop / "erp"), crm_source=str(drop / "crm"),
-                   warehouse=str(warehouse), reporting_db=str(home / "reporting.duckdb"),
-                   export_dir=home / "exports", report_dir=home / "reports")
+    return replace(
+        load_settings(),
+        home=home,
+        orders_source=str(drop / "erp"),
+        crm_source=str(drop / "crm"),
+        warehouse=str(warehouse),
+        reporting_db=str(home / "reporting.duckdb"),
+        export_dir=home / "exports",
+        report_dir=home / "reports",
+    )
 
 
 def _dbt(settings, as_of, *args):
@@ -68,9 +76,12 @@ def nights(tmp_path_factory):
     extract_all(incremental, "night_1", AS_OF)
     _dbt(incremental, AS_OF, "seed")
     _dbt(incremental, AS_OF, "run")
-    night_1 = _query(incremental.warehouse, """
+    night_1 = _query(
+        incremental.warehouse,
+        """
         select (select max(_load_seq) from raw.orders), (select max(_load_seq) from raw.order_lines),
-               (select count(*) from intermediate.int_order_lines)""")[0]
+               (select count(*) from intermediate.int_order_lines)""",
+    )[0]
 
     for name in ("probe", "full_refresh"):
         shutil.copy2(incremental.warehouse, homes[name] / "warehouse.duckdb")
@@ -84,15 +95,28 @@ def nights(tmp_path_factory):
     _dbt(incremental, next_day, "run")
     _dbt(probe, next_day, "run", "--select", "int_order_lines")
     _dbt(full_refresh, next_day, "run", "--full-refresh")
-    return {"incremental": incremental, "probe": probe, "full_refresh": full_refresh,
-            "night_1": night_1, "delta": delta}
+    return {
+        "incremental": incremental,
+        "probe": probe,
+        "full_refresh": full_refresh,
+        "night_1": night_1,
+        "delta": delta,
+    }
 
 
 def test_second_night_recomputes_only_the_lines_of_changed_orders(nights):
     orders_seq, lines_seq, night_1_lines = nights["night_1"]
-    recomputed = set(_query(nights["probe"].warehouse, f"""
-        select order_id, line_number from intermediate.int_order_lines where quantity < {MARK}"""))
-    expected = set(_query(nights["probe"].warehouse, f"""
+    recomputed = set(
+        _query(
+            nights["probe"].warehouse,
+            f"""
+        select order_id, line_number from intermediate.int_order_lines where quantity < {MARK}""",
+        )
+    )
+    expected = set(
+        _query(
+            nights["probe"].warehouse,
+            f"""
         with touched as (
             select order_id from raw.orders where _load_seq > {orders_seq}
             union
@@ -101,7 +125,9 @@ def test_second_night_recomputes_only_the_lines_of_changed_orders(nights):
         select l.order_id, l.line_number
         from raw.order_lines as l
         inner join raw.orders as o on o.order_id = l.order_id
-        where l.order_id in (select order_id from touched)"""))
+        where l.order_id in (select order_id from touched)""",
+        )
+    )
     delta = nights["delta"]
     assert delta["new_orders"] > 0 and delta["delivered_orders"] > 0
     assert len(expected) >= delta["new_lines"] + delta["delivered_lines"] > 0
@@ -110,10 +136,13 @@ def test_second_night_recomputes_only_the_lines_of_changed_orders(nights):
 
 
 def test_order_models_hold_every_line_once(nights):
-    lines, raw_lines = _query(nights["incremental"].warehouse, """
+    lines, raw_lines = _query(
+        nights["incremental"].warehouse,
+        """
         select (select count(*) from intermediate.int_order_lines),
                (select count(*) from raw.order_lines as l
-                where exists (select 1 from raw.orders as o where o.order_id = l.order_id))""")[0]
+                where exists (select 1 from raw.orders as o where o.order_id = l.order_id))""",
+    )[0]
     assert lines == raw_lines
 
 

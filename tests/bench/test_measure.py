@@ -1,4 +1,5 @@
 """`bench.measure`: exit code, CPU time and peak RSS of a whole process tree."""
+
 from __future__ import annotations
 
 import sys
@@ -16,16 +17,19 @@ def test_peak_memory_counts_the_process(tmp_path):
 
 def test_peak_memory_sums_children_and_grandchildren(tmp_path):
     # The child holds 200 MB and waits for a grandchild holding another 200 MB at the same time.
-    script = ("import subprocess, sys; block = bytearray(200 * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); "
-              f"subprocess.run([sys.executable, '-c', {HOLD.format(mb=200)!r}], check=True)")
+    script = (
+        "import subprocess, sys; block = bytearray(200 * 1024 * 1024); block[::4096] = b'x' * len(block[::4096]); "
+        f"subprocess.run([sys.executable, '-c', {HOLD.format(mb=200)!r}], check=True)"
+    )
     m = measure([sys.executable, "-c", script], {}, tmp_path / "tree.log")
     assert m.returncode == 0
     assert m.peak_rss_mb >= 400
 
 
 def test_cpu_time_of_children_and_exit_code(tmp_path):
-    m = measure([sys.executable, "-c", "sum(i * i for i in range(3_000_000)); raise SystemExit(3)"], {},
-                tmp_path / "cpu.log")
+    m = measure(
+        [sys.executable, "-c", "sum(i * i for i in range(3_000_000)); raise SystemExit(3)"], {}, tmp_path / "cpu.log"
+    )
     assert m.returncode == 3
     assert m.cpu_s > 0
     assert m.wall_s > 0

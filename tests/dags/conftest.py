@@ -2,6 +2,7 @@
 
 Set before any test module imports Airflow, so parsing the DAG writes nothing under var/.
 """
+
 from __future__ import annotations
 
 import os

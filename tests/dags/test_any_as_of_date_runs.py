@@ -5,6 +5,7 @@ DAG's `start_date` (2026-01-01) was marked successful without running a single t
 Here the DAG's first task alone (`plan`, a partial subset: seconds, no warehouse) runs
 under `dag.test()` for D = 1998-07-31 in a throwaway AIRFLOW_HOME and KAM_HOME.
 """
+
 from __future__ import annotations
 
 import json
@@ -44,27 +45,45 @@ for conf in json.loads(sys.argv[2]):
 def runs(tmp_path_factory) -> tuple[list[dict], str]:
     home = tmp_path_factory.mktemp("kam_any_date")
     env = {key: value for key, value in os.environ.items() if not key.startswith(("KAM_", "AIRFLOW"))}
-    env.update({"KAM_HOME": str(home), "AIRFLOW_HOME": str(home / "airflow"),
-                "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER), "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-                "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"), "PYTHONPATH": str(REPO / "plugins"),
-                "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"})
+    env.update(
+        {
+            "KAM_HOME": str(home),
+            "AIRFLOW_HOME": str(home / "airflow"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS_FOLDER),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+            "PYTHONPATH": str(REPO / "plugins"),
+            "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+        }
+    )
     airflow = str(Path(sys.executable).with_name("airflow"))
     migrate = subprocess.run([airflow, "db", "migrate"], env=env, capture_output=True, text=True)
     assert migrate.returncode == 0, migrate.stdout[-3000:] + migrate.stderr[-3000:]
     confs = [{"as_of": "1998-07-31"}, {"as_of": "1998-07-31", "vars": {"no_such_var": 1}}]
-    result = subprocess.run([sys.executable, "-c", PLAN_ONLY, str(DAGS_FOLDER), json.dumps(confs)],
-                            env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-c", PLAN_ONLY, str(DAGS_FOLDER), json.dumps(confs)], env=env, capture_output=True, text=True
+    )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-4000:]
-    return [json.loads(line[len("RESULT "):]) for line in result.stdout.splitlines()
-            if line.startswith("RESULT ")], output
+    return [
+        json.loads(line[len("RESULT ") :]) for line in result.stdout.splitlines() if line.startswith("RESULT ")
+    ], output
 
 
 def test_a_night_of_1998_runs_its_first_task_and_plans_a_nightly(runs):
     results, _ = runs
-    assert results[0] == {"tasks": {"plan": "success"}, "plan": {
-        "as_of": "1998-07-31", "mode": "nightly", "candidates_schema": "marts", "schema_suffix": "",
-        "vars": {}, "latest_extracted_as_of": None}}
+    assert results[0] == {
+        "tasks": {"plan": "success"},
+        "plan": {
+            "as_of": "1998-07-31",
+            "mode": "nightly",
+            "candidates_schema": "marts",
+            "schema_suffix": "",
+            "vars": {},
+            "latest_extracted_as_of": None,
+        },
+    }
 
 
 def test_an_unknown_var_fails_the_plan_naming_it(runs):

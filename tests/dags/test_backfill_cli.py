@@ -4,6 +4,7 @@ Each night here is a stand-in for `run_night` (the `make run` code path, covered
 end in tests/e2e) that records the date and writes its `pipeline_runs` row to a real
 reporting DB; what is skipped is decided from that DB, as in a real backfill.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -22,13 +23,20 @@ from kam.config import load_settings
 @pytest.fixture
 def home(monkeypatch, tmp_path):
     monkeypatch.setenv("KAM_HOME", str(tmp_path))
-    for name in ("KAM_WAREHOUSE", "KAM_WAREHOUSE_CONN_ID", "KAM_REPORTING_DB", "KAM_REPORTING_DB_CONN_ID",
-                 "KAM_RUN_LOCK_WAIT_SECONDS"):
+    for name in (
+        "KAM_WAREHOUSE",
+        "KAM_WAREHOUSE_CONN_ID",
+        "KAM_REPORTING_DB",
+        "KAM_REPORTING_DB_CONN_ID",
+        "KAM_RUN_LOCK_WAIT_SECONDS",
+    ):
         monkeypatch.delenv(name, raising=False)
     con = duckdb.connect(str(tmp_path / "kam_reporting.duckdb"))
     con.execute("create schema reporting")
-    con.execute("create table reporting.pipeline_runs (run_id varchar, as_of_date date, "
-                "started_at timestamp, finished_at timestamp, status varchar, failed_checks varchar)")
+    con.execute(
+        "create table reporting.pipeline_runs (run_id varchar, as_of_date date, "
+        "started_at timestamp, finished_at timestamp, status varchar, failed_checks varchar)"
+    )
     con.close()
     return tmp_path
 
@@ -36,8 +44,10 @@ def home(monkeypatch, tmp_path):
 def _record(home: Path, as_of: date, status: str, failed: str = "[]") -> None:
     con = duckdb.connect(str(home / "kam_reporting.duckdb"))
     n = con.execute("select count(*) from reporting.pipeline_runs").fetchone()[0]
-    con.execute("insert into reporting.pipeline_runs values (?, ?, now(), now() + to_microseconds(?), ?, ?)",
-                [f"r{n}", as_of, n, status, failed])
+    con.execute(
+        "insert into reporting.pipeline_runs values (?, ?, now(), now() + to_microseconds(?), ?, ?)",
+        [f"r{n}", as_of, n, status, failed],
+    )
     con.close()
 
 
@@ -52,8 +62,13 @@ def nights(home, monkeypatch):
         status = outcomes.get(as_of, "published")
         if status != "failed":
             _record(home, as_of, status, '["class_a_share"]' if status == "blocked" else "[]")
-        return NightOutcome(as_of, 0 if status == "published" else 1,
-                            read_summary(replace(load_settings(), reporting_db=str(home / "kam_reporting.duckdb")), as_of), home / "logs" / f"{as_of}.log", 41.2)
+        return NightOutcome(
+            as_of,
+            0 if status == "published" else 1,
+            read_summary(replace(load_settings(), reporting_db=str(home / "kam_reporting.duckdb")), as_of),
+            home / "logs" / f"{as_of}.log",
+            41.2,
+        )
 
     monkeypatch.setattr(backfill_cli, "run_night", run_night)
     return ran, outcomes
@@ -80,8 +95,10 @@ def test_it_stops_at_a_blocked_night_and_resumes_there(nights, home, capsys):
         "[1/3] 2026-10-10 published in 41 s",
         f"[2/3] 2026-10-11 BLOCKED (failed checks: class_a_share; log {home / 'logs' / '2026-10-11.log'}) after 41 s",
     ]
-    assert err.strip() == ("backfill stopped at 2026-10-11: fix it, then run the same command again "
-                           "(`make backfill FROM=2026-10-11 TO=2026-10-12` resumes there)")
+    assert err.strip() == (
+        "backfill stopped at 2026-10-11: fix it, then run the same command again "
+        "(`make backfill FROM=2026-10-11 TO=2026-10-12` resumes there)"
+    )
     assert [d for d, _ in ran] == [date(2026, 10, 10), date(2026, 10, 11)]
 
     del outcomes[date(2026, 10, 11)]  # fixed
@@ -89,7 +106,8 @@ def test_it_stops_at_a_blocked_night_and_resumes_there(nights, home, capsys):
     assert backfill_cli.main(["--from", "2026-10-10", "--to", "2026-10-12"]) == 0
     assert [d for d, _ in ran] == [date(2026, 10, 11), date(2026, 10, 12)]
     assert capsys.readouterr().out.splitlines()[0] == (
-        "[1/3] 2026-10-10 already published, skipped (--rerun runs it again)")
+        "[1/3] 2026-10-10 already published, skipped (--rerun runs it again)"
+    )
 
 
 def test_rerun_runs_published_nights_again(nights):
@@ -105,7 +123,8 @@ def test_a_failed_night_is_named_with_its_log(nights, home, capsys):
     outcomes[date(2026, 10, 10)] = "failed"
     assert backfill_cli.main(["--from", "2026-10-10", "--to", "2026-10-11"]) == 1
     assert capsys.readouterr().out.splitlines()[0] == (
-        f"[1/2] 2026-10-10 FAILED (airflow exit code 1; log {home / 'logs' / '2026-10-10.log'}) after 41 s")
+        f"[1/2] 2026-10-10 FAILED (airflow exit code 1; log {home / 'logs' / '2026-10-10.log'}) after 41 s"
+    )
 
 
 def test_bad_arguments_are_refused_before_anything_runs(nights, capsys):

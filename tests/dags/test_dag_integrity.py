@@ -2,6 +2,7 @@
 
 Parse time is not asserted here (no timing in tests); `make bench` measures it.
 """
+
 from __future__ import annotations
 
 import graphlib
@@ -9,7 +10,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -72,9 +73,9 @@ def test_vars_param_is_an_object_defaulting_to_empty(dag):
 
 
 def test_start_date_is_far_back_so_any_as_of_date_runs(dag):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    assert dag.start_date == datetime(1900, 1, 1, tzinfo=timezone.utc)
+    assert dag.start_date == datetime(1900, 1, 1, tzinfo=UTC)
     assert all(t.start_date is None or t.start_date <= dag.start_date for t in dag.tasks)
 
 
@@ -105,8 +106,12 @@ def _parse_extract_retries(tmp_path, **env_overrides) -> subprocess.CompletedPro
         "t = module.dag.get_task('extract_erp')\n"
         "print(t.retries, int(t.retry_delay.total_seconds()))\n"
     )
-    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path / "airflow"), "PYTHONPATH": str(REPO / "plugins"),
-           **env_overrides}
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "PYTHONPATH": str(REPO / "plugins"),
+        **env_overrides,
+    }
     return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
 
 
@@ -129,7 +134,7 @@ def test_a_bad_extraction_retry_setting_is_named(monkeypatch):
 
 def test_every_warehouse_task_runs_in_the_one_slot_pool(dag):
     writers = EXTRACT_TASKS | {"plan", DBT_TASK, "gate", "publish", "export"}
-    assert {t: dag.get_task(t).pool for t in writers} == {t: POOL for t in writers}
+    assert {t: dag.get_task(t).pool for t in writers} == dict.fromkeys(writers, POOL)
     assert all(dag.get_task(t).pool_slots == 1 for t in writers)
 
 
@@ -177,16 +182,41 @@ def test_dbt_runs_as_one_cosmos_build_of_the_project_reporting_failures_to_the_g
 
 
 def _dbt_ls(tmp_path: Path, *resource_types: str, select=None, exclude=None) -> list[dict]:
-    env = {**os.environ, "DBT_TARGET_PATH": str(tmp_path / "target"), "DBT_LOG_PATH": str(tmp_path / "logs"),
-           "KAM_WAREHOUSE": str(tmp_path / "unused.duckdb"), "DBT_SEND_ANONYMOUS_USAGE_STATS": "False"}
+    env = {
+        **os.environ,
+        "DBT_TARGET_PATH": str(tmp_path / "target"),
+        "DBT_LOG_PATH": str(tmp_path / "logs"),
+        "KAM_WAREHOUSE": str(tmp_path / "unused.duckdb"),
+        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+    }
     dbt = Path(sys.executable).with_name("dbt")
-    selection = [*(["--select", *_as_list(select)] if select else []),
-                 *(["--exclude", *_as_list(exclude)] if exclude else [])]
+    selection = [
+        *(["--select", *_as_list(select)] if select else []),
+        *(["--exclude", *_as_list(exclude)] if exclude else []),
+    ]
     result = subprocess.run(
-        [str(dbt), "ls", *[arg for kind in resource_types for arg in ("--resource-type", kind)], *selection,
-         "--output", "json", "--output-keys", "unique_id", "name", "resource_type", "depends_on", "--quiet",
-         "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT)],
-        env=env, capture_output=True, text=True)
+        [
+            str(dbt),
+            "ls",
+            *[arg for kind in resource_types for arg in ("--resource-type", kind)],
+            *selection,
+            "--output",
+            "json",
+            "--output-keys",
+            "unique_id",
+            "name",
+            "resource_type",
+            "depends_on",
+            "--quiet",
+            "--project-dir",
+            str(DBT_PROJECT),
+            "--profiles-dir",
+            str(DBT_PROJECT),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     return [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
 
@@ -218,8 +248,12 @@ def test_parsing_the_dag_imports_no_data_libraries_and_reads_no_settings(tmp_pat
         "print([m for m in heavy if m in sys.modules])\n"
         "print(sorted(m for m in sys.modules if m.startswith('kam.')))\n"
     )
-    env = {**os.environ, "AIRFLOW_HOME": str(tmp_path / "airflow"), "PYTHONPATH": str(REPO / "plugins"),
-           "KAM_WAREHOUSE_CONN_ID": "a_connection_that_does_not_exist"}
+    env = {
+        **os.environ,
+        "AIRFLOW_HOME": str(tmp_path / "airflow"),
+        "PYTHONPATH": str(REPO / "plugins"),
+        "KAM_WAREHOUSE_CONN_ID": "a_connection_that_does_not_exist",
+    }
     result = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     heavy, kam_modules = result.stdout.strip().splitlines()[-2:]

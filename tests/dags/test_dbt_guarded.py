@@ -1,4 +1,5 @@
 """`plugins/kam/bin/dbt_guarded`: it becomes the real program, and dies with the process that started it."""
+
 from __future__ import annotations
 
 import os
@@ -22,16 +23,22 @@ def _alive(pid: int) -> bool:
 
 
 def test_it_execs_the_real_dbt_with_the_arguments():
-    result = subprocess.run([str(DBT_GUARDED), "--version"], capture_output=True, text=True,
-                            env={**os.environ, "KAM_DBT_EXECUTABLE": str(Path(sys.executable).with_name("dbt"))})
+    result = subprocess.run(
+        [str(DBT_GUARDED), "--version"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "KAM_DBT_EXECUTABLE": str(Path(sys.executable).with_name("dbt"))},
+    )
     assert result.returncode == 0, result.stderr
     assert "installed: 1.11" in result.stdout
 
 
 def test_it_dies_when_its_parent_is_killed():
-    parent_code = ("import subprocess, sys, time\n"
-                   f"child = subprocess.Popen([{str(DBT_GUARDED)!r}, '60'], start_new_session=True)\n"
-                   "print(child.pid, flush=True); time.sleep(60)\n")
+    parent_code = (
+        "import subprocess, sys, time\n"
+        f"child = subprocess.Popen([{str(DBT_GUARDED)!r}, '60'], start_new_session=True)\n"
+        "print(child.pid, flush=True); time.sleep(60)\n"
+    )
     env = {**os.environ, "KAM_DBT_EXECUTABLE": SLEEP}
     env.pop("KAM_DBT_PARENT_PID", None)
     parent = subprocess.Popen([sys.executable, "-c", parent_code], stdout=subprocess.PIPE, text=True, env=env)

@@ -1,4 +1,5 @@
 """One run per warehouse (`kam.cli.run_lock`): a second run is refused naming the holder, or waits."""
+
 from __future__ import annotations
 
 import os
@@ -33,13 +34,14 @@ def test_the_home_and_the_duckdb_warehouse_are_locked(settings, tmp_path):
 def test_a_second_run_is_refused_at_once_naming_the_holder(settings, tmp_path):
     with run_lock(settings, command="run_nightly", as_of="2026-10-15"):
         started = time.monotonic()
-        with pytest.raises(RunLockBusy) as busy:
-            with run_lock(settings, command="run_nightly", as_of="2026-10-16"):
-                pytest.fail("two runs held the lock")
+        with pytest.raises(RunLockBusy) as busy, run_lock(settings, command="run_nightly", as_of="2026-10-16"):
+            pytest.fail("two runs held the lock")
         assert time.monotonic() - started < 0.5
     message = str(busy.value)
-    assert message.startswith(f"another run holds {tmp_path / 'home' / 'run.lock'} (pid {os.getpid()}, "
-                              "run_nightly as-of 2026-10-15, started 20")
+    assert message.startswith(
+        f"another run holds {tmp_path / 'home' / 'run.lock'} (pid {os.getpid()}, "
+        "run_nightly as-of 2026-10-15, started 20"
+    )
     assert "one run per warehouse at a time; wait for it to end, or set KAM_RUN_LOCK_WAIT_SECONDS" in message
     with run_lock(settings, command="run_nightly", as_of="2026-10-16"):  # free again afterwards
         pass
@@ -48,9 +50,13 @@ def test_a_second_run_is_refused_at_once_naming_the_holder(settings, tmp_path):
 def test_another_home_on_the_same_warehouse_is_refused_too(settings, monkeypatch, tmp_path):
     with run_lock(settings, command="backfill", as_of="2026-10-10..2026-10-12"):
         monkeypatch.setenv("KAM_HOME", str(tmp_path / "other_home"))
-        with pytest.raises(RunLockBusy, match=r"warehouse.duckdb.run.lock \(pid \d+, backfill as-of 2026-10-10..2026-10-12"):
-            with run_lock(load_settings(), command="run_nightly", as_of="2026-10-16"):
-                pass
+        with (
+            pytest.raises(
+                RunLockBusy, match=r"warehouse.duckdb.run.lock \(pid \d+, backfill as-of 2026-10-10..2026-10-12"
+            ),
+            run_lock(load_settings(), command="run_nightly", as_of="2026-10-16"),
+        ):
+            pass
 
 
 def test_a_second_run_waits_for_the_first_when_told_to(settings):
@@ -72,16 +78,24 @@ def test_a_second_run_waits_for_the_first_when_told_to(settings):
 
 
 def test_a_killed_holder_leaves_no_stale_lock(settings):
-    code = ("from kam.config import load_settings\nfrom kam.cli.run_lock import run_lock\nimport time\n"
-            "with run_lock(load_settings(), command='run_nightly', as_of='2026-10-15'):\n"
-            "    print('held', flush=True); time.sleep(60)\n")
-    holder = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                              env={**os.environ, "PYTHONPATH": str(REPO / "plugins")})
+    code = (
+        "from kam.config import load_settings\nfrom kam.cli.run_lock import run_lock\nimport time\n"
+        "with run_lock(load_settings(), command='run_nightly', as_of='2026-10-15'):\n"
+        "    print('held', flush=True); time.sleep(60)\n"
+    )
+    holder = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO / "plugins")},
+    )
     try:
         assert holder.stdout.readline().strip() == "held"
-        with pytest.raises(RunLockBusy, match=rf"pid {holder.pid}, run_nightly as-of 2026-10-15"):
-            with run_lock(settings, command="run_nightly", as_of="2026-10-16"):
-                pass
+        with (
+            pytest.raises(RunLockBusy, match=rf"pid {holder.pid}, run_nightly as-of 2026-10-15"),
+            run_lock(settings, command="run_nightly", as_of="2026-10-16"),
+        ):
+            pass
     finally:
         holder.send_signal(signal.SIGKILL)
         holder.wait()

@@ -1,8 +1,9 @@
 """`python -m kam.cli.run_nightly`: dates, environment, and the summary read from the reporting DB."""
+
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -15,7 +16,7 @@ from kam.config import REPO_ROOT, load_settings
 
 
 def test_logical_date_is_the_next_day_at_two_utc():
-    assert logical_date_for(date(2026, 12, 31)) == datetime(2027, 1, 1, 2, 0, tzinfo=timezone.utc)
+    assert logical_date_for(date(2026, 12, 31)) == datetime(2027, 1, 1, 2, 0, tzinfo=UTC)
 
 
 def test_bad_as_of_is_refused_with_its_value(capsys):
@@ -91,15 +92,18 @@ def test_summary_of_a_missing_reporting_db_is_empty(tmp_path):
 
 # --- per-run vars, the DAG command, the run's own log ---------------------------------------
 
+
 def test_bad_vars_are_refused_before_anything_starts(capsys, monkeypatch, tmp_path):
     monkeypatch.setenv("KAM_HOME", str(tmp_path))
     with pytest.raises(SystemExit) as exited:
         main(["--as-of", "2026-10-15", "--vars", '{"max_row_chang": 0.4}'])
     assert exited.value.code == 2
     assert "argument --vars: unknown dbt var 'max_row_chang' in vars: not in dbt_project.yml" in capsys.readouterr().err
-    for text, message in (('{"max_row_change": "0.4"}', "dbt var 'max_row_change' must be a number like its default"),
-                          ('{"as_of_date": "2026-01-01"}', "dbt var 'as_of_date' cannot be overridden per run"),
-                          ("max_row_change=0.4", "--vars must be a JSON object, got 'max_row_change=0.4'")):
+    for text, message in (
+        ('{"max_row_change": "0.4"}', "dbt var 'max_row_change' must be a number like its default"),
+        ('{"as_of_date": "2026-01-01"}', "dbt var 'as_of_date' cannot be overridden per run"),
+        ("max_row_change=0.4", "--vars must be a JSON object, got 'max_row_change=0.4'"),
+    ):
         with pytest.raises(SystemExit):
             main(["--vars", text])
         assert message in capsys.readouterr().err
@@ -110,8 +114,13 @@ def test_the_dag_gets_the_as_of_date_and_the_vars_as_its_conf():
     from kam.cli.run_nightly import dag_test_args
 
     assert dag_test_args(date(1998, 7, 31), {"max_row_change": 0.4}) == [
-        "dags", "test", "kam_nightly", "1998-08-01T02:00:00+00:00", "-c",
-        '{"as_of": "1998-07-31", "vars": {"max_row_change": 0.4}}']
+        "dags",
+        "test",
+        "kam_nightly",
+        "1998-08-01T02:00:00+00:00",
+        "-c",
+        '{"as_of": "1998-07-31", "vars": {"max_row_change": 0.4}}',
+    ]
     assert dag_test_args(date(2026, 10, 15), {})[-1] == '{"as_of": "2026-10-15"}'
 
 
@@ -120,7 +129,7 @@ def test_every_run_logs_to_its_own_file(monkeypatch, tmp_path):
 
     monkeypatch.setenv("KAM_HOME", str(tmp_path))
     settings = load_settings()
-    path = run_log_path(settings, date(2026, 10, 15), now=datetime(2026, 10, 16, 9, 30, 5, tzinfo=timezone.utc))
+    path = run_log_path(settings, date(2026, 10, 15), now=datetime(2026, 10, 16, 9, 30, 5, tzinfo=UTC))
     assert path == tmp_path / "logs" / "kam_nightly_2026-10-15_20261016T093005Z.log"
 
 
@@ -139,16 +148,22 @@ def test_the_airflow_child_runs_in_its_own_group_and_gets_the_signals_of_the_cli
     import time
 
     log = tmp_path / "child.log"
-    code = ("import os, signal, sys, time\n"
-            "from pathlib import Path\n"
-            "from kam.cli.dag_process import run_guarded\n"
-            "child = ('import os, signal, time\\n'\n"
-            "         'signal.signal(signal.SIGTERM, lambda *a: (print(\"child got SIGTERM\", os.getpgid(0) == os.getpid(), flush=True), os._exit(3)))\\n'\n"
-            "         'print(\"child ready\", flush=True); time.sleep(30)\\n')\n"
-            f"code = run_guarded([sys.executable, '-c', child], env=dict(os.environ), log_path=Path({str(log)!r}))\n"
-            "print('cli saw exit code', code, flush=True)\n")
-    cli = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                           env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "plugins")})
+    code = (
+        "import os, signal, sys, time\n"
+        "from pathlib import Path\n"
+        "from kam.cli.dag_process import run_guarded\n"
+        "child = ('import os, signal, time\\n'\n"
+        "         'signal.signal(signal.SIGTERM, lambda *a: (print(\"child got SIGTERM\", os.getpgid(0) == os.getpid(), flush=True), os._exit(3)))\\n'\n"
+        "         'print(\"child ready\", flush=True); time.sleep(30)\\n')\n"
+        f"code = run_guarded([sys.executable, '-c', child], env=dict(os.environ), log_path=Path({str(log)!r}))\n"
+        "print('cli saw exit code', code, flush=True)\n"
+    )
+    cli = subprocess.Popen(
+        [sys.executable, "-c", code],
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT / "plugins")},
+    )
     deadline = time.monotonic() + 20
     while "child ready" not in (log.read_text() if log.exists() else "") and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -169,8 +184,10 @@ def test_a_failed_run_names_the_failing_tasks_in_order(tmp_path):
         "as-of 2026-10-15. Error: ExtractError: source folder not found or not a directory: /src/crm "
         "[kam.publish.alerts] loc=alerts.py:137\n"
         "2026-12-01T11:05:57Z [error    ] KAM pipeline FAILED: DAG kam_nightly, task gate, run r1, "
-        "as-of 2026-10-15. Error: AirflowException: blocked [kam.publish.alerts] loc=alerts.py:137\n")
+        "as-of 2026-10-15. Error: AirflowException: blocked [kam.publish.alerts] loc=alerts.py:137\n"
+    )
     assert failed_tasks(log) == [
         "KAM pipeline FAILED: DAG kam_nightly, task extract_crm, run r1, as-of 2026-10-15. "
         "Error: ExtractError: source folder not found or not a directory: /src/crm",
-        "KAM pipeline FAILED: DAG kam_nightly, task gate, run r1, as-of 2026-10-15. Error: AirflowException: blocked"]
+        "KAM pipeline FAILED: DAG kam_nightly, task gate, run r1, as-of 2026-10-15. Error: AirflowException: blocked",
+    ]

@@ -1,4 +1,5 @@
 """The run plan (`kam.run_plan`): per-run var overrides, the nightly/backfill decision, its XCom form."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,16 @@ import pytest
 from kam.config import load_settings
 from kam.run_plan import RunPlan, decide_mode, plan_run, project_vars, validate_vars
 
-KNOWN = {"as_of_date": None, "max_row_change": 0.25, "analysis_months": 12, "reporting_currency": "EUR",
-         "kam_backfill": False, "schema_suffix": "", "published_schema": "reporting", "some_flag": True}
+KNOWN = {
+    "as_of_date": None,
+    "max_row_change": 0.25,
+    "analysis_months": 12,
+    "reporting_currency": "EUR",
+    "kam_backfill": False,
+    "schema_suffix": "",
+    "published_schema": "reporting",
+    "some_flag": True,
+}
 
 
 def test_overrides_of_known_vars_with_their_default_kind_pass():
@@ -20,19 +29,31 @@ def test_overrides_of_known_vars_with_their_default_kind_pass():
     assert validate_vars(None, KNOWN) == {} and validate_vars({}, KNOWN) == {}
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"max_row_chang": 0.4}, "unknown dbt var 'max_row_chang' in vars: not in dbt_project.yml (known: "
-                             "analysis_months, max_row_change, reporting_currency, some_flag)"),
-    ({"max_row_change": "0.4"}, "dbt var 'max_row_change' must be a number like its default 0.25, got string '0.4'"),
-    ({"max_row_change": True}, "dbt var 'max_row_change' must be a number like its default 0.25, got boolean True"),
-    ({"reporting_currency": 1}, "dbt var 'reporting_currency' must be a string like its default 'EUR', got number 1"),
-    ({"some_flag": "yes"}, "dbt var 'some_flag' must be a boolean like its default True, got string 'yes'"),
-    ({"as_of_date": "2026-01-01"}, "dbt var 'as_of_date' cannot be overridden per run: the run plan sets it"),
-    ({"kam_backfill": True}, "dbt var 'kam_backfill' cannot be overridden per run"),
-    ({"schema_suffix": "_x"}, "dbt var 'schema_suffix' cannot be overridden per run"),
-    ({"published_schema": "x"}, "dbt var 'published_schema' cannot be overridden per run"),
-    (["max_row_change"], "vars must be a JSON object of dbt vars, got list ['max_row_change']"),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (
+            {"max_row_chang": 0.4},
+            "unknown dbt var 'max_row_chang' in vars: not in dbt_project.yml (known: "
+            "analysis_months, max_row_change, reporting_currency, some_flag)",
+        ),
+        (
+            {"max_row_change": "0.4"},
+            "dbt var 'max_row_change' must be a number like its default 0.25, got string '0.4'",
+        ),
+        ({"max_row_change": True}, "dbt var 'max_row_change' must be a number like its default 0.25, got boolean True"),
+        (
+            {"reporting_currency": 1},
+            "dbt var 'reporting_currency' must be a string like its default 'EUR', got number 1",
+        ),
+        ({"some_flag": "yes"}, "dbt var 'some_flag' must be a boolean like its default True, got string 'yes'"),
+        ({"as_of_date": "2026-01-01"}, "dbt var 'as_of_date' cannot be overridden per run: the run plan sets it"),
+        ({"kam_backfill": True}, "dbt var 'kam_backfill' cannot be overridden per run"),
+        ({"schema_suffix": "_x"}, "dbt var 'schema_suffix' cannot be overridden per run"),
+        ({"published_schema": "x"}, "dbt var 'published_schema' cannot be overridden per run"),
+        (["max_row_change"], "vars must be a JSON object of dbt vars, got list ['max_row_change']"),
+    ],
+)
 def test_bad_overrides_are_refused_naming_the_var(overrides, message):
     with pytest.raises(ValueError) as raised:
         validate_vars(overrides, KNOWN)
@@ -54,14 +75,27 @@ def test_mode_is_backfill_only_for_a_date_before_the_latest_extraction():
 
 
 def test_a_backfill_plan_as_xcom_and_its_dbt_vars():
-    plan = RunPlan(as_of=date(2026, 10, 10), mode="backfill", vars={"max_row_change": 0.4},
-                   latest_extracted_as_of=date(2026, 10, 16))
-    assert plan.to_dict() == {"as_of": "2026-10-10", "mode": "backfill", "candidates_schema": "marts_backfill",
-                              "schema_suffix": "_backfill", "vars": {"max_row_change": 0.4},
-                              "latest_extracted_as_of": "2026-10-16"}
+    plan = RunPlan(
+        as_of=date(2026, 10, 10),
+        mode="backfill",
+        vars={"max_row_change": 0.4},
+        latest_extracted_as_of=date(2026, 10, 16),
+    )
+    assert plan.to_dict() == {
+        "as_of": "2026-10-10",
+        "mode": "backfill",
+        "candidates_schema": "marts_backfill",
+        "schema_suffix": "_backfill",
+        "vars": {"max_row_change": 0.4},
+        "latest_extracted_as_of": "2026-10-16",
+    }
     assert RunPlan.from_dict(plan.to_dict()) == plan
-    assert plan.dbt_vars() == {"max_row_change": 0.4, "as_of_date": "2026-10-10", "kam_backfill": True,
-                               "schema_suffix": "_backfill"}
+    assert plan.dbt_vars() == {
+        "max_row_change": 0.4,
+        "as_of_date": "2026-10-10",
+        "kam_backfill": True,
+        "schema_suffix": "_backfill",
+    }
     assert plan.full_refresh is True
     nightly = RunPlan(as_of=date(2026, 10, 16))
     assert (nightly.candidates_schema, nightly.schema_suffix, nightly.full_refresh) == ("marts", "", False)
@@ -89,7 +123,8 @@ def test_plan_of_a_date_before_the_latest_extraction_is_a_backfill(monkeypatch, 
     con.execute("insert into meta.extract_runs values ('r1', 'orders', '2026-10-15'), ('r2', 'orders', '2026-10-16')")
     con.close()
     assert plan_run(settings, date(2026, 10, 10)) == RunPlan(
-        as_of=date(2026, 10, 10), mode="backfill", latest_extracted_as_of=date(2026, 10, 16))
+        as_of=date(2026, 10, 10), mode="backfill", latest_extracted_as_of=date(2026, 10, 16)
+    )
     assert plan_run(settings, date(2026, 10, 16)).mode == "nightly"
 
 

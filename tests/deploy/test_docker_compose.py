@@ -2,6 +2,7 @@
 right by construction. It parses; every service's image, command and mounts point at
 things that exist; the Airflow version matches requirements.txt; no secret is inline.
 """
+
 from __future__ import annotations
 
 import re
@@ -9,7 +10,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +20,9 @@ SECRET_NAME = re.compile(r"(PASSWORD|SECRET|TOKEN|FERNET|_KEY)", re.I)
 
 
 def _airflow_pin() -> str:
-    line = next(l for l in (ROOT / "requirements.txt").read_text().splitlines() if l.startswith("apache-airflow=="))
+    line = next(
+        pin for pin in (ROOT / "requirements.txt").read_text().splitlines() if pin.startswith("apache-airflow==")
+    )
     return line.split("==")[1]
 
 
@@ -46,8 +48,9 @@ def test_images_are_pinned():
 
 
 def test_airflow_commands_are_airflow_subcommands():
-    help_text = subprocess.run([str(Path(sys.executable).with_name("airflow")), "--help"],
-                               capture_output=True, text=True).stdout
+    help_text = subprocess.run(
+        [str(Path(sys.executable).with_name("airflow")), "--help"], capture_output=True, text=True
+    ).stdout
     for name in AIRFLOW_SERVICES:
         command = SERVICES[name]["command"]
         assert re.search(rf"^\s+{re.escape(command)}\s", help_text, re.M), f"{name}: unknown command {command!r}"
@@ -88,7 +91,7 @@ def test_no_secret_is_inline():
 
 def test_env_example_names_every_variable_and_sets_no_secret():
     example = (ROOT / ".env.example").read_text()
-    defined = dict(l.split("=", 1) for l in example.splitlines() if l and not l.startswith("#"))
+    defined = dict(entry.split("=", 1) for entry in example.splitlines() if entry and not entry.startswith("#"))
     used = set(re.findall(r"(?<!\$)\$\{([A-Z0-9_]+)\}", (ROOT / "docker-compose.yml").read_text()))
     assert used <= set(defined), f"missing in .env.example: {used - set(defined)}"
     for key, value in defined.items():
@@ -102,4 +105,8 @@ def test_project_settings_reach_the_containers():
     assert env["KAM_WAREHOUSE"].startswith("postgresql://")
     assert env["AIRFLOW__CORE__DAGS_FOLDER"] == "/opt/airflow/dags"
     mounts = SERVICES["airflow-scheduler"]["volumes"]
-    assert {"./dags:/opt/airflow/dags", "./plugins:/opt/airflow/plugins", "./dbt_project:/opt/airflow/dbt_project"} <= set(mounts)
+    assert {
+        "./dags:/opt/airflow/dags",
+        "./plugins:/opt/airflow/plugins",
+        "./dbt_project:/opt/airflow/dbt_project",
+    } <= set(mounts)

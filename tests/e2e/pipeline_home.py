@@ -3,6 +3,7 @@
 Every e2e test module builds its own home under tmp_path (own AIRFLOW_HOME too), so
 modules never share a warehouse, a metadata DB or a lock.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,28 +17,35 @@ AIRFLOW = str(Path(sys.executable).with_name("airflow"))
 
 def pipeline_env(home: Path) -> dict[str, str]:
     """The test process's environment without KAM_/AIRFLOW settings, pointed at `home`; no extraction retries."""
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("KAM_", "AIRFLOW", "DBT_TARGET_PATH", "DBT_LOG_PATH"))}
-    env.update({
-        "KAM_HOME": str(home),
-        "AIRFLOW_HOME": str(home / "airflow"),
-        "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
-        "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-        "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-        "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-        "GX_ANALYTICS_ENABLED": "False",
-        "KAM_EXTRACT_RETRIES": "0",
-        "PYTHONPATH": str(REPO / "plugins"),
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("KAM_", "AIRFLOW", "DBT_TARGET_PATH", "DBT_LOG_PATH"))
+    }
+    env.update(
+        {
+            "KAM_HOME": str(home),
+            "AIRFLOW_HOME": str(home / "airflow"),
+            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+            "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+            "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+            "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+            "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+            "GX_ANALYTICS_ENABLED": "False",
+            "KAM_EXTRACT_RETRIES": "0",
+            "PYTHONPATH": str(REPO / "plugins"),
+        }
+    )
     return env
 
 
 def run_logged(cmd: list[str], env: dict[str, str], log: Path) -> subprocess.CompletedProcess:
     result = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=REPO)
     log.write_text(result.stdout + result.stderr)
-    assert result.returncode == 0, f"{' '.join(cmd[:4])} failed (log {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    assert result.returncode == 0, (
+        f"{' '.join(cmd[:4])} failed (log {log}):\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+    )
     return result
 
 
@@ -46,8 +54,21 @@ def prepare_home(home: Path, as_of: str, customers: int = 60) -> dict[str, str]:
     env = pipeline_env(home)
     (home / "airflow").mkdir(parents=True, exist_ok=True)
     run_logged([AIRFLOW, "db", "migrate"], env, home / "db-migrate.log")
-    run_logged([sys.executable, "-m", "kam.demo.generate", "--as-of", as_of, "--customers", str(customers),
-                "--out", str(home / "demo")], env, home / "demo.log")
+    run_logged(
+        [
+            sys.executable,
+            "-m",
+            "kam.demo.generate",
+            "--as-of",
+            as_of,
+            "--customers",
+            str(customers),
+            "--out",
+            str(home / "demo"),
+        ],
+        env,
+        home / "demo.log",
+    )
     return env
 
 
@@ -65,8 +86,9 @@ def processes_of_home(home: Path) -> dict[int, str]:
         try:
             environ = (entry / "environ").read_bytes()
             cmdline = (entry / "cmdline").read_bytes()
-            state = next((line for line in (entry / "status").read_text().splitlines()
-                          if line.startswith("State:")), "")
+            state = next(
+                (line for line in (entry / "status").read_text().splitlines() if line.startswith("State:")), ""
+            )
         except OSError:
             continue
         if (environ.startswith(marker) or b"\0" + marker in environ) and "zombie" not in state:
@@ -77,5 +99,8 @@ def processes_of_home(home: Path) -> dict[int, str]:
 def dbt_processes(home: Path, running: bool = False) -> dict[int, str]:
     """The dbt build processes of the home: `dbt_guarded build ...` still starting, or the
     `.../dbt build ...` it exec'd (only those with `running`)."""
-    return {pid: cmd for pid, cmd in processes_of_home(home).items()
-            if "/dbt build " in cmd or (not running and "dbt_guarded build " in cmd)}
+    return {
+        pid: cmd
+        for pid, cmd in processes_of_home(home).items()
+        if "/dbt build " in cmd or (not running and "dbt_guarded build " in cmd)
+    }

@@ -6,6 +6,7 @@ DuckDB lock for seconds. Now dbt runs through `plugins/kam/bin/dbt_guarded`
 (PR_SET_PDEATHSIG) and the CLI's `airflow dags test` child dies with the CLI.
 Processes are found by this test's unique KAM_HOME in their environment.
 """
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,11 @@ def _wait(condition, timeout: float, what: str):
 
 
 def _airflow_child(cli_pid: int, home: Path) -> int:
-    children = [pid for pid, cmd in processes_of_home(home).items()
-                if "dags test kam_nightly" in cmd and Path(f"/proc/{pid}/stat").read_text().split()[3] == str(cli_pid)]
+    children = [
+        pid
+        for pid, cmd in processes_of_home(home).items()
+        if "dags test kam_nightly" in cmd and Path(f"/proc/{pid}/stat").read_text().split()[3] == str(cli_pid)
+    ]
     return children[0] if children else 0
 
 

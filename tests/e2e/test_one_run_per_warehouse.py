@@ -3,6 +3,7 @@
 Before the run lock both ran `airflow dags test` against one metadata DB and ended in
 `sqlite3.IntegrityError: FOREIGN KEY constraint failed`, writing one log file.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,8 @@ def test_a_second_run_is_refused_while_the_first_publishes(tmp_path):
     assert second.stderr.strip() == (
         f"refused: another run holds {home / 'run.lock'} (pid {first.pid}, run_nightly as-of {AS_OF}, "
         f"started {holder['started_at']}): one run per warehouse at a time; wait for it to end, "
-        "or set KAM_RUN_LOCK_WAIT_SECONDS to wait for it")
+        "or set KAM_RUN_LOCK_WAIT_SECONDS to wait for it"
+    )
     assert second.stdout == ""
     assert refused_after < 20  # at once: python start-up only, no Airflow
     assert first.returncode == 0, first_out[-3000:] + first_err[-3000:]

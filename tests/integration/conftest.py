@@ -4,10 +4,11 @@
 temporary DuckDB warehouse and yields its settings; test modules compare the
 built tables with `expected/`.
 """
+
 from __future__ import annotations
 
-from datetime import date
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest

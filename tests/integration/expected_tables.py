@@ -4,6 +4,7 @@ Tolerances follow ../shared/examples/small/README.md: keys, classes, flags and
 dates exactly; amounts within half a cent; `key_account_score` within 0.05;
 other numbers within a relative 1e-6. Empty CSV cells mean null.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,20 +14,43 @@ from decimal import Decimal
 from pathlib import Path
 
 AMOUNT_COLUMNS = {
-    "revenue_12m", "revenue_prev_12m", "gross_margin_12m", "value_at_stake",
-    "key_account_revenue_12m", "annual_budget", "lifetime_revenue",
+    "revenue_12m",
+    "revenue_prev_12m",
+    "gross_margin_12m",
+    "value_at_stake",
+    "key_account_revenue_12m",
+    "annual_budget",
+    "lifetime_revenue",
 }
 ABS_TOLERANCE = {"key_account_score": 0.05}
 
 # segment_changes of the example on 2026-10-15 against a published 2026-10-14 in which 000517 was
 # an A key account and 000042 absent (built by test_example_marts and the backfill test alike).
 CHANGES_SINCE_2026_10_14 = [
-    {"customer_id": "000042", "attribute": "customer", "previous_value": None, "current_value": "new",
-     "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
-    {"customer_id": "000517", "attribute": "abc_revenue", "previous_value": "A", "current_value": "B",
-     "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
-    {"customer_id": "000517", "attribute": "is_key_account", "previous_value": "true", "current_value": "false",
-     "previous_as_of_date": date(2026, 10, 14), "as_of_date": date(2026, 10, 15)},
+    {
+        "customer_id": "000042",
+        "attribute": "customer",
+        "previous_value": None,
+        "current_value": "new",
+        "previous_as_of_date": date(2026, 10, 14),
+        "as_of_date": date(2026, 10, 15),
+    },
+    {
+        "customer_id": "000517",
+        "attribute": "abc_revenue",
+        "previous_value": "A",
+        "current_value": "B",
+        "previous_as_of_date": date(2026, 10, 14),
+        "as_of_date": date(2026, 10, 15),
+    },
+    {
+        "customer_id": "000517",
+        "attribute": "is_key_account",
+        "previous_value": "true",
+        "current_value": "false",
+        "previous_as_of_date": date(2026, 10, 14),
+        "as_of_date": date(2026, 10, 15),
+    },
 ]
 
 
@@ -41,7 +65,9 @@ def _as_text(value) -> str | None:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (date, datetime)):
-        return value.isoformat()[:10] if isinstance(value, date) and not isinstance(value, datetime) else value.isoformat()
+        return (
+            value.isoformat()[:10] if isinstance(value, date) and not isinstance(value, datetime) else value.isoformat()
+        )
     return str(value)
 
 
@@ -75,8 +101,9 @@ def cell_mismatch(column: str, actual, expected: str) -> str | None:
     return None if got_text == expected else f"expected {expected!r}, got {got_text!r}"
 
 
-def compare_rows(actual: list[dict], expected: list[dict[str, str]], key: tuple[str, ...],
-                 columns: list[str] | None = None) -> list[str]:
+def compare_rows(
+    actual: list[dict], expected: list[dict[str, str]], key: tuple[str, ...], columns: list[str] | None = None
+) -> list[str]:
     """All differences between rows (matched on `key`) as readable lines; empty when equal."""
     columns = columns or list(expected[0].keys()) if expected else []
     problems: list[str] = []

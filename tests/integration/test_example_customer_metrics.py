@@ -6,6 +6,7 @@ and compares `intermediate.int_customer_metrics` with the columns of
 produce: every expected row present, no extra row, every such column equal
 (README tolerances; amounts there are unrounded, within half a cent).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -15,16 +16,42 @@ from tests.integration.expected_tables import compare_rows, read_expected, wareh
 pytestmark = pytest.mark.slow
 
 METRIC_COLUMNS = [
-    "customer_id", "customer_name", "account_manager", "industry", "region", "is_deleted",
-    "as_of_date", "window_start", "window_end",
-    "revenue_12m", "revenue_prev_12m", "gross_margin_12m", "margin_coverage", "is_loss_making",
-    "revenue_share", "revenue_cum_share", "abc_revenue", "margin_share", "margin_cum_share", "abc_margin",
-    "months_observed", "active_months", "purchase_frequency", "demand_cv", "xyz_class", "abc_xyz",
-    "first_order_date", "last_order_date", "days_since_last_order", "typical_interval_days",
-    "expected_next_order_date", "lapse_status",
-    "kam_designated", "is_image_maker", "is_expert",
+    "customer_id",
+    "customer_name",
+    "account_manager",
+    "industry",
+    "region",
+    "is_deleted",
+    "as_of_date",
+    "window_start",
+    "window_end",
+    "revenue_12m",
+    "revenue_prev_12m",
+    "gross_margin_12m",
+    "margin_coverage",
+    "is_loss_making",
+    "revenue_share",
+    "revenue_cum_share",
+    "abc_revenue",
+    "margin_share",
+    "margin_cum_share",
+    "abc_margin",
+    "months_observed",
+    "active_months",
+    "purchase_frequency",
+    "demand_cv",
+    "xyz_class",
+    "abc_xyz",
+    "first_order_date",
+    "last_order_date",
+    "days_since_last_order",
+    "typical_interval_days",
+    "expected_next_order_date",
+    "lapse_status",
+    "kam_designated",
+    "is_image_maker",
+    "is_expert",
 ]
-
 
 
 def test_customer_metrics_match_expected_segments(example_warehouse, example_dir):
@@ -38,11 +65,14 @@ def test_customer_metrics_match_expected_segments(example_warehouse, example_dir
 
 
 def test_deleted_account_and_customers_without_account(example_warehouse):
-    rows = warehouse_rows(example_warehouse.warehouse, """
+    rows = warehouse_rows(
+        example_warehouse.warehouse,
+        """
         select customer_id, has_account, is_deleted, customer_name, kam_designated
         from intermediate.int_customer_metrics
         where customer_id in ('C575', '000880', 'C88001', 'C88017')
-        order by customer_id""")
+        order by customer_id""",
+    )
 
     by_id = {r["customer_id"]: r for r in rows}
     assert set(by_id) == {"C575", "000880", "C88001", "C88017"}

@@ -5,6 +5,7 @@ and compares `marts.failure_dynamics_monthly` and `marts.win_back_list` with
 `expected_failure_dynamics_monthly.csv` and `expected_win_back_list.csv`: every
 expected row present, no extra row, every expected column equal (README tolerances).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -12,7 +13,6 @@ import pytest
 from tests.integration.expected_tables import compare_rows, read_expected, warehouse_rows
 
 pytestmark = pytest.mark.slow
-
 
 
 def test_failure_dynamics_monthly_matches_expected(example_warehouse, example_dir):
@@ -37,7 +37,9 @@ def test_win_back_list_matches_expected(example_warehouse, example_dir):
 
 def test_win_back_list_rank_follows_value_at_stake_then_customer_id(example_warehouse, example_dir):
     expected = read_expected(example_dir / "expected" / "expected_win_back_list.csv")
-    ranked = warehouse_rows(example_warehouse.warehouse, "select customer_id, list_rank, as_of_date from marts.win_back_list")
+    ranked = warehouse_rows(
+        example_warehouse.warehouse, "select customer_id, list_rank, as_of_date from marts.win_back_list"
+    )
 
     by_rank = [r["customer_id"] for r in sorted(ranked, key=lambda r: r["list_rank"])]
 

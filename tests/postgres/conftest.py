@@ -4,6 +4,7 @@
 and stops it at the end; without PostgreSQL binaries the tests are skipped with
 the reason (run tests/postgres/install_postgres.sh, which `make test` does).
 """
+
 from __future__ import annotations
 
 import uuid

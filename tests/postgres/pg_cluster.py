@@ -4,6 +4,7 @@ loopback port as a non-root user, stop and remove on close.
 As root, the server runs as the `postgres` system user that Debian's package
 creates (PostgreSQL refuses to run as root).
 """
+
 from __future__ import annotations
 
 import glob
@@ -51,7 +52,7 @@ class ThrowawayCluster:
             cmd = ["runuser", "-u", self.user, "--", *cmd]
         return subprocess.run(cmd, capture_output=True, text=True, check=False)
 
-    def start(self) -> "ThrowawayCluster":
+    def start(self) -> ThrowawayCluster:
         if self.user:
             pw = pwd.getpwnam(self.user)
             os.chown(self.root, pw.pw_uid, pw.pw_gid)
@@ -59,13 +60,37 @@ class ThrowawayCluster:
         pwfile.write_text(self.password)
         if self.user:
             os.chown(pwfile, pwd.getpwnam(self.user).pw_uid, -1)
-        res = self._run(str(self.bindir / "initdb"), "-D", str(self.datadir), "-U", self.superuser,
-                        "--pwfile", str(pwfile), "-A", "scram-sha-256", "-E", "UTF8", "--locale", "C.UTF-8")
+        res = self._run(
+            str(self.bindir / "initdb"),
+            "-D",
+            str(self.datadir),
+            "-U",
+            self.superuser,
+            "--pwfile",
+            str(pwfile),
+            "-A",
+            "scram-sha-256",
+            "-E",
+            "UTF8",
+            "--locale",
+            "C.UTF-8",
+        )
         if res.returncode != 0:
             raise RuntimeError(f"initdb failed: {res.stdout}\n{res.stderr}")
         opts = f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.root} -c fsync=off"
-        res = self._run(str(self.bindir / "pg_ctl"), "-D", str(self.datadir), "-o", opts,
-                        "-l", str(self.root / "server.log"), "-w", "-t", "60", "start")
+        res = self._run(
+            str(self.bindir / "pg_ctl"),
+            "-D",
+            str(self.datadir),
+            "-o",
+            opts,
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         if res.returncode != 0:
             log = (self.root / "server.log").read_text() if (self.root / "server.log").exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {res.stdout}\n{res.stderr}\n{log}")

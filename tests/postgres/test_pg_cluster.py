@@ -1,4 +1,5 @@
 """The throwaway PostgreSQL server starts, accepts the owner's writes and keeps databases apart."""
+
 import psycopg2
 import pytest
 

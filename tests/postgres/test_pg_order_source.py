@@ -1,4 +1,5 @@
 """The order system as a PostgreSQL database: typed columns, incremental by updated_at, streamed in chunks."""
+
 from __future__ import annotations
 
 import uuid
@@ -49,8 +50,9 @@ def source(pg_cluster):
 @pytest.fixture
 def settings(tmp_path, source, monkeypatch):
     monkeypatch.setattr(sql_reader, "CHUNK_ROWS", 1)  # every row its own chunk: the streaming path
-    return replace(load_settings(), home=tmp_path, orders_source=source[0],
-                   warehouse=str(tmp_path / "warehouse.duckdb"))
+    return replace(
+        load_settings(), home=tmp_path, orders_source=source[0], warehouse=str(tmp_path / "warehouse.duckdb")
+    )
 
 
 def query(settings, sql):
@@ -64,34 +66,66 @@ def query(settings, sql):
 def test_typed_postgres_columns_load_as_the_contract_says(settings):
     report = extract_erp(settings, "n1", date(2026, 10, 16))
     assert report.objects["orders"].rows_read == 3
-    assert query(settings, "select order_id, customer_id, order_date, promised_date, delivered_date, status, "
-                           "currency, updated_at, _source, _row from raw.orders order by order_id") == [
-        ("517", "0042", date(2026, 10, 1), date(2026, 10, 8), None, "placed", "USD",
-         datetime(2026, 10, 1, 10, 0), "table:orders", 1),
-        ("518", "C7", date(2026, 10, 15), None, date(2026, 10, 15), "delivered", "EUR",
-         datetime(2026, 10, 16, 4, 30), "table:orders", 2)]
-    assert query(settings, "select order_id, line_number, quantity, delivered_quantity, unit_price, unit_cost "
-                           "from raw.order_lines order by order_id") == [
+    assert query(
+        settings,
+        "select order_id, customer_id, order_date, promised_date, delivered_date, status, "
+        "currency, updated_at, _source, _row from raw.orders order by order_id",
+    ) == [
+        (
+            "517",
+            "0042",
+            date(2026, 10, 1),
+            date(2026, 10, 8),
+            None,
+            "placed",
+            "USD",
+            datetime(2026, 10, 1, 10, 0),
+            "table:orders",
+            1,
+        ),
+        (
+            "518",
+            "C7",
+            date(2026, 10, 15),
+            None,
+            date(2026, 10, 15),
+            "delivered",
+            "EUR",
+            datetime(2026, 10, 16, 4, 30),
+            "table:orders",
+            2,
+        ),
+    ]
+    assert query(
+        settings,
+        "select order_id, line_number, quantity, delivered_quantity, unit_price, unit_cost "
+        "from raw.order_lines order by order_id",
+    ) == [
         ("517", 1, Decimal("2"), None, Decimal("10.25"), Decimal("7.5")),
-        ("518", 1, Decimal("0.5"), Decimal("0.5"), Decimal("3"), None)]
+        ("518", 1, Decimal("0.5"), Decimal("0.5"), Decimal("3"), None),
+    ]
     assert query(settings, "select currency, rate_date, rate_to_reporting from raw.fx_rates") == [
-        ("USD", date(2026, 10, 1), Decimal("0.9123456789"))]
+        ("USD", date(2026, 10, 1), Decimal("0.9123456789"))
+    ]
     assert query(settings, "select reason, source, row_number from quarantine.rows") == [
-        ("status: not in enumeration: 'lost'", "table:orders", 3)]
+        ("status: not in enumeration: 'lost'", "table:orders", 3)
+    ]
     assert query(settings, "select watermark from meta.watermarks where object = 'orders'") == [
-        (datetime(2026, 10, 16, 4, 30),)]
+        (datetime(2026, 10, 16, 4, 30),)
+    ]
 
 
 def test_the_next_night_reads_only_rows_since_the_watermark(settings, source):
     extract_erp(settings, "n1", date(2026, 10, 16))
     _, con = source
     with con, con.cursor() as cur:
-        cur.execute("update orders set status = 'shipped', updated_at = '2026-10-16 09:00:00+00' "
-                    "where order_id = 517")
+        cur.execute("update orders set status = 'shipped', updated_at = '2026-10-16 09:00:00+00' where order_id = 517")
     report = extract_erp(settings, "n2", date(2026, 10, 17))
     # watermark 2026-10-16 04:30 minus 72 h lookback minus one day: rows updated since 2026-10-12
     assert report.objects["orders"].rows_read == 2  # 517 (changed) and 518; not 519
     assert report.objects["order_lines"].rows_read == 1
     assert query(settings, "select order_id, status, _run_id from raw.orders order by order_id") == [
-        ("517", "shipped", "n2"), ("518", "delivered", "n1")]
+        ("517", "shipped", "n2"),
+        ("518", "delivered", "n1"),
+    ]
     assert query(settings, "select count(*) from quarantine.rows") == [(1,)]  # 519 not read again

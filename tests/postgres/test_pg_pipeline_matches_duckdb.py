@@ -18,6 +18,18 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "small"
 AS_OF = "2026-10-15"
 FLOAT_REL_TOLERANCE = 1e-12  # doubles (shares, ratios) may differ in the last bits of a sum
+EXAMPLE_WARNINGS = {  # the example's warnings, word for word (tests/fixtures/published_baseline/example.json)
+    "orders_unknown_customer": "80 orders of 3 customers without a CRM account (e.g. 000880, C88001, C88017)",
+    "orders_without_rate": "12 orders without an exchange rate to EUR (GBP 12): they add zero revenue",
+    "order_lines_without_order": (
+        "8 order lines of 7 orders that are not in raw.orders as of 2026-10-15 (e.g. SO099999 line 1, "
+        "SO101931 line 1, SO101931 line 2, SO101932 line 1, SO101933 line 1, SO101934 line 1, "
+        "SO101935 line 1, SO101936 line 1): kept in the model and reported"
+    ),
+    "margin_coverage_low": (
+        "7 customers have margin_coverage below 0.9 (overall coverage 97.8%): their gross margin misses unknown costs"
+    ),
+}
 RUN_COLUMNS = ("as_of_date", "run_id", "started_at", "status", "failed_checks", "warnings", "row_counts",
                "source_watermarks")
 
@@ -108,6 +120,11 @@ def test_both_gates_decide_the_same(runs):
             assert math.isclose(value, other, rel_tol=1e-9), name
         else:
             assert value == other, name
+
+
+def test_both_gates_word_the_warnings_alike(runs):
+    messages = [{w["name"]: w["message"] for w in run.gate["warnings"]} for run in runs]
+    assert messages[0] == messages[1] == EXAMPLE_WARNINGS
 
 
 def test_the_export_files_have_the_same_content(runs):

@@ -1,4 +1,5 @@
 """bi_reader (deploy/postgres/bi_reader.sql via kam.pg.roles): SELECT on reporting, nothing else."""
+
 from __future__ import annotations
 
 from urllib.parse import urlparse
@@ -76,18 +77,27 @@ def test_bi_reader_reads_reporting_and_nothing_else(warehouse, admin_url, use_ps
 
     assert attempt(reader, "select * from reporting.customer_segments") == "ok"
     assert attempt(reader, "select * from reporting.key_accounts") == "ok"
-    for table in ("raw.orders", "raw.contacts", "quarantine.rows", "meta.watermarks",
-                  "staging.stg_crm__contacts", "intermediate.int_customers", "marts.customer_segments"):
+    for table in (
+        "raw.orders",
+        "raw.contacts",
+        "quarantine.rows",
+        "meta.watermarks",
+        "staging.stg_crm__contacts",
+        "intermediate.int_customers",
+        "marts.customer_segments",
+    ):
         assert attempt(reader, f"select * from {table}") == "InsufficientPrivilege", table
-    for statement in ("insert into reporting.customer_segments values ('C2')",
-                      "update reporting.customer_segments set customer_id = 'C9'",
-                      "delete from reporting.customer_segments",
-                      "truncate reporting.customer_segments",
-                      "create table reporting.mine (x int)",
-                      "create table public.mine (x int)",
-                      "create table raw.mine (x int)",
-                      "create schema mine",
-                      "drop table reporting.customer_segments"):
+    for statement in (
+        "insert into reporting.customer_segments values ('C2')",
+        "update reporting.customer_segments set customer_id = 'C9'",
+        "delete from reporting.customer_segments",
+        "truncate reporting.customer_segments",
+        "create table reporting.mine (x int)",
+        "create table public.mine (x int)",
+        "create table raw.mine (x int)",
+        "create schema mine",
+        "drop table reporting.customer_segments",
+    ):
         assert attempt(reader, statement) == "InsufficientPrivilege", statement
 
 

@@ -5,6 +5,7 @@ the warehouse tables the contract and docs/decisions/0009 name (raw.<object> wit
 quarantine.rows, meta.source_errors). The verdict lists every way the outcome differs from the
 case's expectation, and counts good rows lost: lines that should be in raw and are not.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -48,9 +49,16 @@ def data_line_numbers(content: bytes, jsonl: bool) -> list[int]:
 def _settings(home: Path):
     from kam.config import load_settings
 
-    return replace(load_settings(), home=home, orders_source=str(home / "erp"), crm_source=str(home / "crm"),
-                   warehouse=str(home / "warehouse.duckdb"), reporting_db=str(home / "reporting.duckdb"),
-                   export_dir=home / "exports", report_dir=home / "reports")
+    return replace(
+        load_settings(),
+        home=home,
+        orders_source=str(home / "erp"),
+        crm_source=str(home / "crm"),
+        warehouse=str(home / "warehouse.duckdb"),
+        reporting_db=str(home / "reporting.duckdb"),
+        export_dir=home / "exports",
+        report_dir=home / "reports",
+    )
 
 
 def _extract(system: str, settings) -> object:
@@ -108,8 +116,11 @@ def run_case(case: Case, home: Path) -> CaseResult:
     warehouse = settings.warehouse
     raw_rows = {r[0] for r in _query(warehouse, f"select _row from raw.{case.object} where _source = ?", [label])}
     raw_count = _query(warehouse, f"select count(*) from raw.{case.object} where _source = ?", [label])[0][0]
-    quarantine = _query(warehouse, "select row_number, reason from quarantine.rows where object = ? and source = ?",
-                        [case.object, label])
+    quarantine = _query(
+        warehouse,
+        "select row_number, reason from quarantine.rows where object = ? and source = ?",
+        [case.object, label],
+    )
     result.quarantined = len(quarantine)
     errors = _query(warehouse, "select error from meta.source_errors where object = ?", [case.object])
     expect = case.expect
@@ -147,8 +158,10 @@ def _judge_parquet(result: CaseResult, raw_count: int, quarantine) -> None:
     if expect.all_bad:
         wrong = [q for q in quarantine if not re.search(expect.all_bad, q[1], re.I)]
         if len(quarantine) != result.data_lines or wrong:
-            result.problems.append(f"expected all {result.data_lines} rows quarantined for /{expect.all_bad}/, "
-                                   f"got {len(quarantine)} ({wrong[:2]})")
+            result.problems.append(
+                f"expected all {result.data_lines} rows quarantined for /{expect.all_bad}/, "
+                f"got {len(quarantine)} ({wrong[:2]})"
+            )
         if raw_count:
             result.problems.append(f"{raw_count} rows in raw, expected none")
         return
@@ -186,20 +199,24 @@ def _judge_lines(result: CaseResult, lines: list[int], raw_rows: set, quarantine
 
 
 def _judge_later_version(result: CaseResult, warehouse: str, label: str) -> None:
-    rows = _query(warehouse, "select rate_to_reporting from raw.fx_rates where currency = 'USD' "
-                  "and rate_date = date '2023-10-01'", [])
+    rows = _query(
+        warehouse,
+        "select rate_to_reporting from raw.fx_rates where currency = 'USD' and rate_date = date '2023-10-01'",
+        [],
+    )
     if [float(r[0]) for r in rows] != [0.5]:
         result.problems.append(f"repeated key: raw holds {rows}, expected the later line's rate 0.5 only")
 
 
 def _judge_values(result: CaseResult, warehouse: str, label: str) -> None:
     for (line, column), expected in result.case.expect.values.items():
-        rows = _query(warehouse, f"select {column} from raw.{result.case.object} where _source = ? and _row = ?",
-                      [label, line])
+        rows = _query(
+            warehouse, f"select {column} from raw.{result.case.object} where _source = ? and _row = ?", [label, line]
+        )
         if not rows:
             result.problems.append(f"line {line} not in raw (expected {column} = {expected!r})")
         elif rows[0][0] != expected:
             result.problems.append(f"line {line}: raw {column} = {rows[0][0]!r}, expected {expected!r}")
 
 
-__all__ = ["CaseResult", "run_case", "data_line_numbers", "KEYS"]
+__all__ = ["KEYS", "CaseResult", "data_line_numbers", "run_case"]

@@ -3,6 +3,7 @@
 `reliability_full` marks the slow night-level variants: they run only when KAM_RELIABILITY_FULL=1
 (`make reliability`), so `make test` keeps to its time budget.
 """
+
 from __future__ import annotations
 
 import os

@@ -12,6 +12,7 @@ For nights N1..N8 ending at the example's as-of date (2026-10-15):
   another name (`<name> (old)`), so the in-place rewrite carries a rename.
 Lines are copied verbatim (bytes, line endings, quirks): only which night they arrive in changes.
 """
+
 from __future__ import annotations
 
 import csv
@@ -79,7 +80,7 @@ def read_source_file(root: Path, relpath: str) -> SourceFile:
 def _part_name(relpath: str, night: date) -> str:
     folder, name = relpath.split("/")
     obj = next(o for o in ERP_PART_OBJECTS if name.startswith(o))
-    return f"{folder}/{obj}_{night.isoformat()}{name[len(obj):]}"
+    return f"{folder}/{obj}_{night.isoformat()}{name[len(obj) :]}"
 
 
 def _older_account_version(header: bytes, line: bytes) -> bytes:
@@ -119,8 +120,9 @@ class Replayer:
     def __init__(self, example_src: Path = EXAMPLE / "src", nights: list[date] | None = None):
         self.src = example_src
         self.nights = nights or replay_nights()
-        relpaths = sorted(f"{system}/{p.name}" for system in ("erp", "crm")
-                          for p in (example_src / system).iterdir() if p.is_file())
+        relpaths = sorted(
+            f"{system}/{p.name}" for system in ("erp", "crm") for p in (example_src / system).iterdir() if p.is_file()
+        )
         self.files = [read_source_file(example_src, r) for r in relpaths]
 
     def _included(self, source: SourceFile, night: date) -> list[bool]:
@@ -146,7 +148,9 @@ class Replayer:
             for line, included, day in zip(source.lines, now, source.dates):
                 if included:
                     lines.append(line)
-                elif source.relpath == "crm/accounts.csv" and day is not None and self.nights[0] < day <= self.nights[-1]:
+                elif (
+                    source.relpath == "crm/accounts.csv" and day is not None and self.nights[0] < day <= self.nights[-1]
+                ):
                     lines.append(_older_account_version(source.header, line))
             result.snapshots[source.relpath] = (source.header or b"") + b"".join(lines)
         return result

@@ -4,27 +4,49 @@ A base holds the first lines of the example's file for that object that are vali
 example's expected quarantine rows) and whose key is unique, so that every good line of a mutated
 file must show up in `raw` as exactly one row (`_row` = its physical line number).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from tests.reliability.deliveries import EXAMPLE
 
 KEYS = {  # sources.md
-    "orders": ("order_id",), "order_lines": ("order_id", "line_number"), "fx_rates": ("currency", "rate_date"),
-    "accounts": ("account_id",), "contacts": ("contact_id",), "opportunities": ("opportunity_id",),
-    "activities": ("activity_id",), "cases": ("case_id",), "surveys": ("survey_id",),
+    "orders": ("order_id",),
+    "order_lines": ("order_id", "line_number"),
+    "fx_rates": ("currency", "rate_date"),
+    "accounts": ("account_id",),
+    "contacts": ("contact_id",),
+    "opportunities": ("opportunity_id",),
+    "activities": ("activity_id",),
+    "cases": ("case_id",),
+    "surveys": ("survey_id",),
 }
-SYSTEM = {"orders": "erp", "order_lines": "erp", "fx_rates": "erp", "accounts": "crm", "contacts": "crm",
-          "opportunities": "crm", "activities": "crm", "cases": "crm", "surveys": "crm"}
+SYSTEM = {
+    "orders": "erp",
+    "order_lines": "erp",
+    "fx_rates": "erp",
+    "accounts": "crm",
+    "contacts": "crm",
+    "opportunities": "crm",
+    "activities": "crm",
+    "cases": "crm",
+    "surveys": "crm",
+}
 EXAMPLE_FILE = {
-    "orders": "erp/orders_part1.csv", "order_lines": "erp/order_lines_part1.csv", "fx_rates": "erp/fx_rates.csv",
-    "accounts": "crm/accounts.csv", "contacts": "crm/contacts.csv", "activities": "crm/activities.csv",
-    "opportunities": "crm/opportunities.jsonl", "cases": "crm/cases.jsonl", "surveys": "crm/surveys.jsonl",
+    "orders": "erp/orders_part1.csv",
+    "order_lines": "erp/order_lines_part1.csv",
+    "fx_rates": "erp/fx_rates.csv",
+    "accounts": "crm/accounts.csv",
+    "contacts": "crm/contacts.csv",
+    "activities": "crm/activities.csv",
+    "opportunities": "crm/opportunities.jsonl",
+    "cases": "crm/cases.jsonl",
+    "surveys": "crm/surveys.jsonl",
 }
 BASE_LINES = {"orders": 120, "order_lines": 120}
 DEFAULT_BASE_LINES = 40
@@ -68,7 +90,7 @@ def _key_of(obj: str, line: bytes, columns: list[str]) -> tuple:
     return tuple(fields[columns.index(k)].strip() for k in KEYS[obj])
 
 
-@lru_cache(maxsize=None)
+@cache
 def base_file(obj: str) -> BaseFile:
     relpath = EXAMPLE_FILE[obj]
     physical = (EXAMPLE / "src" / relpath).read_bytes().splitlines(keepends=True)
@@ -77,7 +99,7 @@ def base_file(obj: str) -> BaseFile:
     first_line_number = 1 if jsonl else 2
     columns = BaseFile(obj, header, ()).columns
     bad, seen, lines = _expected_bad_rows(), set(), []
-    for number, line in enumerate(physical[first_line_number - 1:], start=first_line_number):
+    for number, line in enumerate(physical[first_line_number - 1 :], start=first_line_number):
         if not line.strip() or (relpath, number) in bad:
             continue
         key = _key_of(obj, line, columns)

@@ -3,12 +3,13 @@
 Line numbers are physical line numbers of the resulting file: for a CSV the header is line 1,
 for JSONL the first record is line 1 (the numbering of quarantine `row_number` and raw `_row`).
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import Callable
+from collections.abc import Callable
 
 from tests.reliability.example_bases import BaseFile
 
@@ -42,17 +43,20 @@ def _fields(line: bytes) -> list[str]:
 
 def edit_line(line: int, edit: Callable[[bytes], bytes]) -> Mutation:
     """Replace physical line `line` by edit(its bytes without the line ending) + its ending."""
+
     def mutate(base: BaseFile) -> bytes:
         lines = list(base.lines)
         i = _index(base, line)
         ending = _ending(lines[i])
         lines[i] = edit(lines[i][: -len(ending)]) + ending
         return (base.header or b"") + b"".join(lines)
+
     return mutate
 
 
 def set_field(line: int, column: str, value: str) -> Mutation:
     """Set one CSV field (written with minimal quoting) or one JSONL member to `value`."""
+
     def edit_csv(text: bytes, base: BaseFile) -> bytes:
         fields = _fields(text + b"\n")
         fields[base.columns.index(column)] = value
@@ -62,15 +66,18 @@ def set_field(line: int, column: str, value: str) -> Mutation:
         if base.is_jsonl:
             return set_member(line, column, value)(base)
         return edit_line(line, lambda text: edit_csv(text, base))(base)
+
     return mutate
 
 
 def set_member(line: int, member: str, value) -> Mutation:
     """Set one member of a JSONL record to a JSON value (any Python value json can write)."""
+
     def edit(text: bytes) -> bytes:
         record = json.loads(text)
         record[member] = value
         return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
     return edit_line(line, edit)
 
 
@@ -79,11 +86,13 @@ def drop_member(line: int, member: str) -> Mutation:
         record = json.loads(text)
         del record[member]
         return json.dumps(record, ensure_ascii=False).encode("utf-8")
+
     return edit_line(line, edit)
 
 
 def replace_in_field(line: int, column: str, new_bytes: bytes) -> Mutation:
     """Replace a CSV field's text by raw bytes (which need not be UTF-8), unquoted."""
+
     def mutate(base: BaseFile) -> bytes:
         lines = list(base.lines)
         i = _index(base, line)
@@ -92,25 +101,30 @@ def replace_in_field(line: int, column: str, new_bytes: bytes) -> Mutation:
         fields[base.columns.index(column)] = new_bytes
         lines[i] = b",".join(b'"%s"' % f if b"," in f else f for f in fields) + ending
         return (base.header or b"") + b"".join(lines)
+
     return mutate
 
 
 def jsonl_string_bytes(line: int, member: str, new_bytes: bytes) -> Mutation:
     """Replace a JSONL string member's content by raw bytes (not escaped, may be invalid UTF-8)."""
+
     def edit(text: bytes) -> bytes:
         record = json.loads(text)
         record[member] = "\u0000PLACEHOLDER\u0000"
         encoded = json.dumps(record, ensure_ascii=False).encode("utf-8")
         return encoded.replace(b"\\u0000PLACEHOLDER\\u0000", new_bytes)
+
     return edit_line(line, edit)
 
 
 def set_key_literal(line: int, member: str, literal: bytes) -> Mutation:
     """Write a JSONL member's value as a raw JSON literal (`1e3`, `517`), keeping the other members."""
+
     def edit(text: bytes) -> bytes:
         record = json.loads(text)
         record[member] = "\u0000LITERAL\u0000"
         return json.dumps(record, ensure_ascii=False).encode("utf-8").replace(b'"\\u0000LITERAL\\u0000"', literal)
+
     return edit_line(line, edit)
 
 
@@ -136,6 +150,7 @@ def drop_column(column: str) -> Mutation:
             del fields[index]
             out.append(_csv_line(fields, _ending(row)))
         return b"".join(out)
+
     return mutate
 
 
@@ -144,6 +159,7 @@ def add_column(name: str, value: str) -> Mutation:
         out = [_csv_line(_fields(base.header) + [name], _ending(base.header))]
         out += [_csv_line(_fields(row) + [value], _ending(row)) for row in base.lines]
         return b"".join(out)
+
     return mutate
 
 
@@ -162,11 +178,13 @@ def quote_every_field(base: BaseFile) -> bytes:
 
 def endings(style: str) -> Mutation:
     """'crlf': every line CRLF; 'lf': every line LF; 'mixed': odd lines CRLF, even LF."""
+
     def mutate(base: BaseFile) -> bytes:
         rows = [r.rstrip(b"\r\n") for r in ([base.header] if base.header else []) + list(base.lines)]
         if style in ("crlf", "lf"):
             return b"".join(r + (b"\r\n" if style == "crlf" else b"\n") for r in rows)
         return b"".join(r + (b"\r\n" if i % 2 else b"\n") for i, r in enumerate(rows))
+
     return mutate
 
 
@@ -177,15 +195,18 @@ def insert_blank_lines(after_line: int, count: int = 1, at_end: int = 0) -> Muta
         lines[i:i] = [b"\n"] * count
         lines += [b"\n"] * at_end
         return (base.header or b"") + b"".join(lines)
+
     return mutate
 
 
 def duplicate_line_with(line: int, column: str, value: str) -> Mutation:
     """Append a copy of `line` with one field changed (a second version of the same key)."""
+
     def mutate(base: BaseFile) -> bytes:
         fields = _fields(base.lines[_index(base, line)])
         fields[base.columns.index(column)] = value
         return base.content() + _csv_line(fields, b"\n")
+
     return mutate
 
 
@@ -195,6 +216,7 @@ def append_raw(text: bytes) -> Mutation:
 
 def chain(*mutations: Mutation) -> Mutation:
     """Apply mutations in order, each to the result of the previous one (re-read as a base)."""
+
     def mutate(base: BaseFile) -> bytes:
         current = base
         for m in mutations:
@@ -203,4 +225,5 @@ def chain(*mutations: Mutation) -> Mutation:
             header = None if current.is_jsonl else physical[0]
             current = BaseFile(current.object, header, tuple(physical if current.is_jsonl else physical[1:]))
         return current.content()
+
     return mutate

@@ -4,6 +4,7 @@
 extract_crm, dbt_build, gate, publish, export). Each home has its own AIRFLOW_HOME, sources
 (KAM_ORDERS_SOURCE / KAM_CRM_SOURCE folders) and KAM_EXTRACT_RETRIES=0.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,16 +51,25 @@ class NightHome:
 
     def env(self, **extra: str) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("KAM_", "AIRFLOW", "DBT_TARGET", "DBT_LOG"))}
-        env.update({
-            "KAM_HOME": str(self.root), "AIRFLOW_HOME": str(self.root / "airflow"),
-            "KAM_ORDERS_SOURCE": str(self.erp), "KAM_CRM_SOURCE": str(self.crm),
-            "KAM_REPORTING_DB": str(self.reporting_db), "KAM_EXTRACT_RETRIES": "0",
-            "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"), "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False", "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
-            "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False", "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
-            "GX_ANALYTICS_ENABLED": "False", "DO_NOT_TRACK": "1",
-            "PYTHONPATH": os.pathsep.join([str(REPO / "plugins"), str(REPO)]),
-        })
+        env.update(
+            {
+                "KAM_HOME": str(self.root),
+                "AIRFLOW_HOME": str(self.root / "airflow"),
+                "KAM_ORDERS_SOURCE": str(self.erp),
+                "KAM_CRM_SOURCE": str(self.crm),
+                "KAM_REPORTING_DB": str(self.reporting_db),
+                "KAM_EXTRACT_RETRIES": "0",
+                "AIRFLOW__CORE__DAGS_FOLDER": str(REPO / "dags"),
+                "AIRFLOW__CORE__PLUGINS_FOLDER": str(REPO / "plugins"),
+                "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+                "AIRFLOW__CORE__UNIT_TEST_MODE": "False",
+                "AIRFLOW__COSMOS__ENABLE_TELEMETRY": "False",
+                "DBT_SEND_ANONYMOUS_USAGE_STATS": "False",
+                "GX_ANALYTICS_ENABLED": "False",
+                "DO_NOT_TRACK": "1",
+                "PYTHONPATH": os.pathsep.join([str(REPO / "plugins"), str(REPO)]),
+            }
+        )
         env.update(extra)
         return env
 
@@ -67,15 +77,23 @@ class NightHome:
         return [sys.executable, "-m", "kam.cli.run_nightly", "--as-of", as_of.isoformat(), *args]
 
     def run(self, as_of: date, label: str, *args: str, **env: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(self.command(as_of, *args), env=self.env(**env), cwd=REPO,
-                                capture_output=True, text=True)
+        result = subprocess.run(
+            self.command(as_of, *args), env=self.env(**env), cwd=REPO, capture_output=True, text=True
+        )
         (self.root / f"{label}.out").write_text(result.stdout + "\n--- stderr ---\n" + result.stderr)
         return result
 
     def start(self, as_of: date, *args: str, **env: str) -> subprocess.Popen:
         """The CLI in its own process group (so a kill reaches airflow and dbt)."""
-        return subprocess.Popen(self.command(as_of, *args), env=self.env(**env), cwd=REPO, start_new_session=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(
+            self.command(as_of, *args),
+            env=self.env(**env),
+            cwd=REPO,
+            start_new_session=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
 
 
 def new_home(root: Path, source: Path | None = None) -> NightHome:
@@ -101,15 +119,27 @@ def query(db: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 def reporting_tables(db: Path) -> dict[str, list[tuple]]:
     """Every table of schema reporting of the BI file, rows sorted."""
-    names = [r[0] for r in query(db, "select table_name from information_schema.tables "
-                                     "where table_catalog = 'db' and table_schema = 'reporting' order by 1")]
+    names = [
+        r[0]
+        for r in query(
+            db,
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'db' and table_schema = 'reporting' order by 1",
+        )
+    ]
     return {name: query(db, f'select * from db.reporting."{name}" order by all') for name in names}
 
 
 def current_state(db: Path) -> dict[str, list[tuple]]:
     """The tables of the latest night that do not depend on earlier nights, without history columns."""
-    names = [r[0] for r in query(db, "select table_name from information_schema.tables "
-                                     "where table_catalog = 'db' and table_schema = 'reporting' order by 1")]
+    names = [
+        r[0]
+        for r in query(
+            db,
+            "select table_name from information_schema.tables "
+            "where table_catalog = 'db' and table_schema = 'reporting' order by 1",
+        )
+    ]
     result = {}
     for name in names:
         if name in HISTORY_TABLES:
@@ -150,8 +180,12 @@ def export_folder(home: NightHome, as_of: date) -> dict:
 def runs_of(home: NightHome) -> list[tuple[str, str]]:
     if not home.reporting_db.exists():
         return []
-    return [(str(d), s) for d, s in query(home.reporting_db, "select as_of_date, status from db.reporting.pipeline_runs "
-                                                            "order by started_at")]
+    return [
+        (str(d), s)
+        for d, s in query(
+            home.reporting_db, "select as_of_date, status from db.reporting.pipeline_runs order by started_at"
+        )
+    ]
 
 
 def processes_of(home: NightHome) -> list[str]:
@@ -176,6 +210,9 @@ def leftover_temp_files(home: NightHome) -> list[str]:
     patterns = ("*.tmp", "*.tmp.*", ".tmp*", "*.partial", "*.wal")
     found = set()
     for pattern in patterns:
-        found |= {str(p.relative_to(home.root)) for p in home.root.rglob(pattern)
-                  if "airflow" not in p.relative_to(home.root).parts}
+        found |= {
+            str(p.relative_to(home.root))
+            for p in home.root.rglob(pattern)
+            if "airflow" not in p.relative_to(home.root).parts
+        }
     return sorted(found)

@@ -3,6 +3,7 @@
 One extraction per case on a clean base cut from the worked example with one mutation
 (catalogue.py); see bad_inputs.py for what is checked.
 """
+
 from __future__ import annotations
 
 import pytest

@@ -1,4 +1,5 @@
 """The replayer delivers the worked example as 8 real-looking nights (checked without running them)."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,8 +32,15 @@ def test_last_night_snapshots_are_the_example_files(replayer):
     last = replayer.delivery(FINAL_NIGHT)
     for relpath, content in last.snapshots.items():
         assert content == (EXAMPLE / "src" / relpath).read_bytes(), relpath
-    assert set(last.snapshots) == {"erp/fx_rates.csv", "crm/accounts.csv", "crm/contacts.csv", "crm/activities.csv",
-                                   "crm/cases.jsonl", "crm/opportunities.jsonl", "crm/surveys.jsonl"}
+    assert set(last.snapshots) == {
+        "erp/fx_rates.csv",
+        "crm/accounts.csv",
+        "crm/contacts.csv",
+        "crm/activities.csv",
+        "crm/cases.jsonl",
+        "crm/opportunities.jsonl",
+        "crm/surveys.jsonl",
+    }
 
 
 def test_snapshots_change_in_place_and_carry_a_rename(replayer):
@@ -45,9 +53,11 @@ def test_snapshots_change_in_place_and_carry_a_rename(replayer):
 def test_every_night_has_fresh_orders(replayer, tmp_path):
     for night in replayer.nights:
         replayer.deliver(night, tmp_path)
-        newest = max(utc_instant(line.split(b",")[-1].decode()) or datetime.min
-                     for path in (tmp_path / "erp").glob("orders_*.csv")
-                     for line in read_source_file(tmp_path, f"erp/{path.name}").lines
-                     if b"updated_at" not in line and path.name.endswith("_part1.csv"))
+        newest = max(
+            utc_instant(line.split(b",")[-1].decode()) or datetime.min
+            for path in (tmp_path / "erp").glob("orders_*.csv")
+            for line in read_source_file(tmp_path, f"erp/{path.name}").lines
+            if b"updated_at" not in line and path.name.endswith("_part1.csv")
+        )
         end_of_night = datetime.combine(night + timedelta(days=1), datetime.min.time())
         assert end_of_night - newest <= timedelta(hours=FRESHNESS_HOURS), (night, newest)

@@ -3,9 +3,10 @@
 Independent of kam.extract on purpose: the replayer decides which night a row arrives in
 from the contract (sources.md, conventions), not from the code under test.
 """
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 
 def utc_date(text: str) -> date | None:
@@ -18,8 +19,8 @@ def utc_date(text: str) -> date | None:
     except ValueError:
         return None
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc).date()
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).date()
 
 
 def utc_instant(text: str) -> datetime | None:
@@ -31,4 +32,4 @@ def utc_instant(text: str) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         return parsed
-    return parsed.astimezone(timezone.utc).replace(tzinfo=None)
+    return parsed.astimezone(UTC).replace(tzinfo=None)

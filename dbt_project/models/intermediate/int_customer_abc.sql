@@ -4,7 +4,10 @@
 
 with customer_revenue as (
 
-    select customer_id, revenue_12m, gross_margin_12m
+    select
+        customer_id,
+        revenue_12m,
+        gross_margin_12m
     from {{ ref('int_customer_revenue') }}
 
 ),

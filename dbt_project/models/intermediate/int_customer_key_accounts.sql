@@ -25,7 +25,9 @@ with customers as (
 
 failures as (
 
-    select customer_id, failures_90d
+    select
+        customer_id,
+        failures_90d
     from {{ ref('int_customer_failures') }}
 
 ),
@@ -35,8 +37,9 @@ open_or_won_opportunities as (
 
     select distinct account_id as customer_id
     from {{ ref('stg_crm__opportunities') }}
-    where stage in ('open', 'won')
-      and cast(created_at as date) between {{ year_start }} and {{ d }}
+    where
+        stage in ('open', 'won')
+        and cast(created_at as date) between {{ year_start }} and {{ d }}
 
 ),
 
@@ -66,11 +69,12 @@ key_account_inputs as (
     select
         customers.*,
         case
-            when first_order_date is not null then cast(
-                12 * (extract(year from {{ d }}) - extract(year from first_order_date))
-                + extract(month from {{ d }}) - extract(month from first_order_date)
-                - case when extract(day from {{ d }}) < extract(day from first_order_date) then 1 else 0 end
-            as integer)
+            when customers.first_order_date is not null then cast(
+                12 * (extract(year from {{ d }}) - extract(year from customers.first_order_date))
+                + extract(month from {{ d }}) - extract(month from customers.first_order_date)
+                - case when extract(day from {{ d }}) < extract(day from customers.first_order_date) then 1 else 0 end
+                as integer
+            )
         end as tenure_months,
         (
             open_or_won_opportunities.customer_id is not null
@@ -129,7 +133,7 @@ parts as (
 
     select
         key_accounts.*,
-        coalesce((mean_survey_score - 1) / 4, 0.5) as satisfaction,
+        coalesce((key_accounts.mean_survey_score - 1) / 4, 0.5) as satisfaction,
         ranks.pr_revenue,
         ranks.pr_margin,
         ranks.pr_tenure,
@@ -149,7 +153,8 @@ scored as (
             case when image_maker_flag then 1 else 0 end
             + case when expert_flag then 1 else 0 end
             + case when three_p_qualified then 1 else 0 end
-        as double precision) / 3 end as attractiveness
+            as double precision
+        ) / 3 end as attractiveness
     from parts
 
 )
@@ -172,10 +177,11 @@ select
     end as key_account_type,
     case
         when is_designated and lapse_status = 'lost' then 'lost_key_account'
-        when is_designated
-             and coalesce(abc_revenue, 'C') = 'C'
-             and coalesce(abc_margin, 'C') = 'C'
-             and not (is_prospect or image_maker_flag or expert_flag) then 'downgrade_candidate'
+        when
+            is_designated
+            and coalesce(abc_revenue, 'C') = 'C'
+            and coalesce(abc_margin, 'C') = 'C'
+            and not (is_prospect or image_maker_flag or expert_flag) then 'downgrade_candidate'
         when not is_designated and (is_breadwinner or coalesce(abc_revenue = 'A', false)) then 'upgrade_candidate'
         else 'ok'
     end as key_account_review,

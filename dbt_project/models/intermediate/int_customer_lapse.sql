@@ -7,7 +7,9 @@
 
 with purchases as (
 
-    select customer_id, order_date
+    select
+        customer_id,
+        order_date
     from {{ ref('int_orders') }}
     where is_purchase
 
@@ -26,7 +28,9 @@ purchase_span as (
 
 recent_dates as (
 
-    select distinct customer_id, order_date
+    select distinct
+        customer_id,
+        order_date
     from purchases
     where order_date >= {{ days_up_to_start(730, as_of_date()) }}
 
@@ -64,8 +68,9 @@ typical_interval as (
         customer_id,
         avg(cast(gap_days as double precision)) as typical_interval_days
     from ranked_gaps
-    where gap_count >= 2
-      and 2 * gap_rank between gap_count and gap_count + 2
+    where
+        gap_count >= 2
+        and 2 * gap_rank between gap_count and gap_count + 2
     group by customer_id
 
 ),
@@ -80,17 +85,19 @@ thresholds as (
         typical_interval.typical_interval_days,
         case
             when typical_interval.typical_interval_days is null
-            then cast({{ var('lapse_default_at_risk_days') }} as double precision)
+                then cast({{ var('lapse_default_at_risk_days') }} as double precision)
             else greatest(
                 cast({{ var('lapse_at_risk_min_days') }} as double precision),
-                {{ var('lapse_at_risk_factor') }} * typical_interval.typical_interval_days)
+                {{ var('lapse_at_risk_factor') }} * typical_interval.typical_interval_days
+            )
         end as at_risk_after_days,
         case
             when typical_interval.typical_interval_days is null
-            then cast({{ var('lapse_default_lapsed_days') }} as double precision)
+                then cast({{ var('lapse_default_lapsed_days') }} as double precision)
             else greatest(
                 cast({{ var('lapse_lapsed_min_days') }} as double precision),
-                {{ var('lapse_lapsed_factor') }} * typical_interval.typical_interval_days)
+                {{ var('lapse_lapsed_factor') }} * typical_interval.typical_interval_days
+            )
         end as lapsed_after_days
     from {{ ref('int_customers') }} as customers
     left join purchase_span
@@ -117,5 +124,6 @@ select
     end as lapse_status,
     cast(
         {{ dbt.dateadd('day', 'floor(typical_interval_days)', 'last_order_date') }}
-    as date) as expected_next_order_date
+        as date
+    ) as expected_next_order_date
 from thresholds

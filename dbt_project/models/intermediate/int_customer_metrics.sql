@@ -36,7 +36,7 @@ select
     xyz.xyz_class,
     case
         when abc.abc_revenue is not null and xyz.xyz_class is not null
-        then abc.abc_revenue || xyz.xyz_class
+            then abc.abc_revenue || xyz.xyz_class
     end as abc_xyz,
     lapse.first_order_date,
     lapse.last_order_date,

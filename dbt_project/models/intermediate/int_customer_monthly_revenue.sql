@@ -9,16 +9,19 @@
 with window_months as (
 
     {% for n in range(months) -%}
-    select cast({{ dbt.dateadd('month', n, analysis_window_start()) }} as date) as month_start
-    {% if not loop.last %}union all
-    {% endif %}
+        select cast({{ dbt.dateadd('month', n, analysis_window_start()) }} as date) as month_start
+        {% if not loop.last %}union all
+        {% endif %}
     {%- endfor %}
 
 ),
 
 counted_orders as (
 
-    select customer_id, order_date, revenue_eur
+    select
+        customer_id,
+        order_date,
+        revenue_eur
     from {{ ref('int_orders') }}
     where is_counted
 
@@ -26,7 +29,9 @@ counted_orders as (
 
 first_counted as (
 
-    select customer_id, {{ month_start('min(order_date)') }} as first_month
+    select
+        customer_id,
+        {{ month_start('min(order_date)') }} as first_month
     from counted_orders
     group by customer_id
 
@@ -34,7 +39,10 @@ first_counted as (
 
 monthly_revenue as (
 
-    select customer_id, {{ month_start('order_date') }} as month_start, sum(revenue_eur) as revenue_eur
+    select
+        customer_id,
+        {{ month_start('order_date') }} as month_start,
+        sum(revenue_eur) as revenue_eur
     from counted_orders
     where order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
     group by customer_id, {{ month_start('order_date') }}
@@ -44,10 +52,11 @@ monthly_revenue as (
 select
     first_counted.customer_id,
     window_months.month_start,
-    cast(coalesce(monthly_revenue.revenue_eur, 0) as decimal(38,12)) as revenue_eur
+    cast(coalesce(monthly_revenue.revenue_eur, 0) as decimal(38, 12)) as revenue_eur
 from first_counted
 inner join window_months
     on window_months.month_start >= first_counted.first_month
 left join monthly_revenue
-    on monthly_revenue.customer_id = first_counted.customer_id
-    and monthly_revenue.month_start = window_months.month_start
+    on
+        monthly_revenue.customer_id = first_counted.customer_id
+        and monthly_revenue.month_start = window_months.month_start

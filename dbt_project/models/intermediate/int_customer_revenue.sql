@@ -14,14 +14,26 @@ totals as (
 
     select
         customer_id,
-        sum(case when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
-                 then revenue_eur else 0 end) as revenue_12m,
-        sum(case when order_date between {{ analysis_window_start(1) }} and {{ analysis_window_end(1) }}
-                 then revenue_eur else 0 end) as revenue_prev_12m,
-        sum(case when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
-                 then revenue_with_cost_eur - cost_eur else 0 end) as gross_margin_12m,
-        sum(case when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
-                 then revenue_with_cost_eur else 0 end) as revenue_with_cost_12m
+        sum(case
+            when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
+                then revenue_eur
+            else 0
+        end) as revenue_12m,
+        sum(case
+            when order_date between {{ analysis_window_start(1) }} and {{ analysis_window_end(1) }}
+                then revenue_eur
+            else 0
+        end) as revenue_prev_12m,
+        sum(case
+            when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
+                then revenue_with_cost_eur - cost_eur
+            else 0
+        end) as gross_margin_12m,
+        sum(case
+            when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
+                then revenue_with_cost_eur
+            else 0
+        end) as revenue_with_cost_12m
     from counted_orders
     group by customer_id
 
@@ -31,10 +43,10 @@ customer_totals as (
 
     select
         customers.customer_id,
-        cast(coalesce(totals.revenue_12m, 0) as decimal(38,12)) as revenue_12m,
-        cast(coalesce(totals.revenue_prev_12m, 0) as decimal(38,12)) as revenue_prev_12m,
-        cast(coalesce(totals.gross_margin_12m, 0) as decimal(38,12)) as gross_margin_12m,
-        cast(coalesce(totals.revenue_with_cost_12m, 0) as decimal(38,12)) as revenue_with_cost_12m
+        cast(coalesce(totals.revenue_12m, 0) as decimal(38, 12)) as revenue_12m,
+        cast(coalesce(totals.revenue_prev_12m, 0) as decimal(38, 12)) as revenue_prev_12m,
+        cast(coalesce(totals.gross_margin_12m, 0) as decimal(38, 12)) as gross_margin_12m,
+        cast(coalesce(totals.revenue_with_cost_12m, 0) as decimal(38, 12)) as revenue_with_cost_12m
     from {{ ref('int_customers') }} as customers
     left join totals
         on totals.customer_id = customers.customer_id

@@ -16,7 +16,7 @@ with monthly as (
     select
         customer_id,
         revenue_eur,
-        cast(revenue_eur as decimal(38,6)) as x
+        cast(revenue_eur as decimal(38, 6)) as x
     from {{ ref('int_customer_monthly_revenue') }}
 
 ),
@@ -44,8 +44,9 @@ with_cv as (
         per_customer.n2_variance,
         case
             when per_customer.months_observed >= 1 and per_customer.s1 > 0
-            then sqrt(cast(per_customer.n2_variance as double precision))
-                 / cast(per_customer.s1 as double precision)
+                then
+                    sqrt(cast(per_customer.n2_variance as double precision))
+                    / cast(per_customer.s1 as double precision)
         end as demand_cv
     from {{ ref('int_customers') }} as customers
     left join per_customer
@@ -59,14 +60,18 @@ select
     cast(with_cv.active_months as integer) as active_months,
     case
         when with_cv.months_observed > 0
-        then cast(with_cv.active_months as double precision) / cast(with_cv.months_observed as double precision)
+            then cast(with_cv.active_months as double precision) / cast(with_cv.months_observed as double precision)
     end as purchase_frequency,
     with_cv.demand_cv,
     case
         when with_cv.months_observed < {{ var('xyz_min_months') }} or revenue.revenue_12m <= 0 then null
         when with_cv.demand_cv is null then null
-        when with_cv.n2_variance <= {{ var('xyz_x_max_cv') }} * {{ var('xyz_x_max_cv') }} * with_cv.s1 * with_cv.s1 then 'X'
-        when with_cv.n2_variance <= {{ var('xyz_y_max_cv') }} * {{ var('xyz_y_max_cv') }} * with_cv.s1 * with_cv.s1 then 'Y'
+        when
+            with_cv.n2_variance <= {{ var('xyz_x_max_cv') }} * {{ var('xyz_x_max_cv') }} * with_cv.s1 * with_cv.s1
+            then 'X'
+        when
+            with_cv.n2_variance <= {{ var('xyz_y_max_cv') }} * {{ var('xyz_y_max_cv') }} * with_cv.s1 * with_cv.s1
+            then 'Y'
         else 'Z'
     end as xyz_class
 from with_cv

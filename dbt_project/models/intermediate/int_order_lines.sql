@@ -20,48 +20,57 @@
 with
 
 {% if is_incremental() %}
-processed as (
+    processed as (
 
-    select
-        coalesce(max(order_load_seq), 0) as order_load_seq,
-        coalesce(max(line_load_seq), 0) as line_load_seq,
-        coalesce(max(rate_load_seq), 0) as rate_load_seq
-    from {{ this }}
+        select
+            coalesce(max(order_load_seq), 0) as order_load_seq,
+            coalesce(max(line_load_seq), 0) as line_load_seq,
+            coalesce(max(rate_load_seq), 0) as rate_load_seq
+        from {{ this }}
 
-),
+    ),
 
-new_rates as (
+    new_rates as (
 
-    select currency, min(rate_date) as first_rate_date
-    from {{ ref('stg_erp__fx_rates') }}
-    where _load_seq > (select rate_load_seq from processed)
-    group by currency
+        select
+            currency,
+            min(rate_date) as first_rate_date
+        from {{ ref('stg_erp__fx_rates') }}
+        where _load_seq > (select processed.rate_load_seq from processed)
+        group by currency
 
-),
+    ),
 
-touched_orders as (
+    touched_orders as (
 
-    select order_id from {{ ref('stg_erp__orders') }}
-    where _load_seq > (select order_load_seq from processed)
-    union
-    select order_id from {{ ref('stg_erp__order_lines') }}
-    where _load_seq > (select line_load_seq from processed)
-    union
-    select orders.order_id
-    from {{ ref('stg_erp__orders') }} as orders
-    inner join new_rates
-        on new_rates.currency = orders.currency
-        and orders.order_date >= new_rates.first_rate_date
+        select order_id from {{ ref('stg_erp__orders') }}
+        where _load_seq > (select processed.order_load_seq from processed)
+        union
+        select order_id from {{ ref('stg_erp__order_lines') }}
+        where _load_seq > (select processed.line_load_seq from processed)
+        union
+        select orders.order_id
+        from {{ ref('stg_erp__orders') }} as orders
+        inner join new_rates
+            on
+                new_rates.currency = orders.currency
+                and orders.order_date >= new_rates.first_rate_date
 
-),
+    ),
 {% endif %}
 
 orders as (
 
-    select order_id, customer_id, order_date, status, currency, _load_seq as order_load_seq
+    select
+        order_id,
+        customer_id,
+        order_date,
+        status,
+        currency,
+        _load_seq as order_load_seq
     from {{ ref('stg_erp__orders') }}
     {% if is_incremental() -%}
-    where order_id in (select order_id from touched_orders)
+        where order_id in (select touched_orders.order_id from touched_orders)
     {%- endif %}
 
 ),
@@ -84,41 +93,44 @@ orders_with_rate as (
     select
         orders.*,
         case
-            when orders.currency = '{{ reporting }}' then cast(1 as decimal(18,10))
+            when orders.currency = '{{ reporting }}' then cast(1 as decimal(18, 10))
             else rates.rate_to_reporting
         end as fx_rate,
         rates.rate_load_seq
     from orders
     left join rates
-        on rates.currency = orders.currency
-        and orders.currency <> '{{ reporting }}'
-        and rates.valid_from <= orders.order_date
-        and (rates.valid_until is null or orders.order_date < rates.valid_until)
+        on
+            rates.currency = orders.currency
+            and orders.currency <> '{{ reporting }}'
+            and rates.valid_from <= orders.order_date
+            and (rates.valid_until is null or orders.order_date < rates.valid_until)
 
 ),
 
 lines as (
 
     select
-        lines.order_id,
-        lines.line_number,
+        order_lines.order_id,
+        order_lines.line_number,
         orders.customer_id,
         orders.order_date,
         orders.status,
         orders.currency,
-        lines.quantity,
-        lines.delivered_quantity,
-        lines.unit_cost,
+        order_lines.quantity,
+        order_lines.delivered_quantity,
+        order_lines.unit_cost,
         orders.fx_rate,
         orders.order_load_seq,
-        lines._load_seq as line_load_seq,
+        order_lines._load_seq as line_load_seq,
         orders.rate_load_seq,
         -- widen before multiplying: decimal(18,6) x decimal(18,6) overflows DuckDB's 64-bit decimals
-        cast(cast(lines.quantity as decimal(38,12)) * lines.unit_price as decimal(38,12)) as revenue_local,
-        cast(cast(lines.quantity as decimal(38,12)) * lines.unit_cost as decimal(38,12)) as cost_local
-    from {{ ref('stg_erp__order_lines') }} as lines
+        cast(
+            cast(order_lines.quantity as decimal(38, 12)) * order_lines.unit_price as decimal(38, 12)
+        ) as revenue_local,
+        cast(cast(order_lines.quantity as decimal(38, 12)) * order_lines.unit_cost as decimal(38, 12)) as cost_local
+    from {{ ref('stg_erp__order_lines') }} as order_lines
     inner join orders_with_rate as orders
-        on orders.order_id = lines.order_id
+        on orders.order_id = order_lines.order_id
 
 )
 
@@ -132,10 +144,11 @@ select
     quantity,
     delivered_quantity,
     fx_rate,
-    cast(coalesce(revenue_local * fx_rate, 0) as decimal(38,12)) as revenue_eur,
+    cast(coalesce(revenue_local * fx_rate, 0) as decimal(38, 12)) as revenue_eur,
     cast(
         case when unit_cost is not null then coalesce(cost_local * fx_rate, 0) end
-    as decimal(38,12)) as cost_eur,
+        as decimal(38, 12)
+    ) as cost_eur,
     order_load_seq,
     line_load_seq,
     rate_load_seq

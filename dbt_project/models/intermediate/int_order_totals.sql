@@ -14,24 +14,25 @@ with lines as (
     from {{ ref('int_order_lines') }}
     {% if is_incremental() -%}
     -- orders with a line computed from a source row loaded after every one summed here
-    where order_id in (
-        select order_id
-        from {{ ref('int_order_lines') }}
-        where order_load_seq > (select coalesce(max(order_load_seq), 0) from {{ this }})
-           or line_load_seq > (select coalesce(max(line_load_seq), 0) from {{ this }})
-           or rate_load_seq > (select coalesce(max(rate_load_seq), 0) from {{ this }})
-    )
+        where order_id in (
+            select changed.order_id
+            from {{ ref('int_order_lines') }} as changed
+            where
+                changed.order_load_seq > (select coalesce(max(summed.order_load_seq), 0) from {{ this }} as summed)
+                or changed.line_load_seq > (select coalesce(max(summed.line_load_seq), 0) from {{ this }} as summed)
+                or changed.rate_load_seq > (select coalesce(max(summed.rate_load_seq), 0) from {{ this }} as summed)
+        )
     {%- endif %}
 
 )
 
 select
     order_id,
-    cast(sum(revenue_eur) as decimal(38,12)) as revenue_eur,
-    cast(sum(coalesce(cost_eur, 0)) as decimal(38,12)) as cost_eur,
-    cast(sum(case when cost_eur is not null then revenue_eur else 0 end) as decimal(38,12)) as revenue_with_cost_eur,
-    cast(sum(quantity) as decimal(38,6)) as ordered_quantity,
-    cast(sum(coalesce(delivered_quantity, 0)) as decimal(38,6)) as delivered_quantity,
+    cast(sum(revenue_eur) as decimal(38, 12)) as revenue_eur,
+    cast(sum(coalesce(cost_eur, 0)) as decimal(38, 12)) as cost_eur,
+    cast(sum(case when cost_eur is not null then revenue_eur else 0 end) as decimal(38, 12)) as revenue_with_cost_eur,
+    cast(sum(quantity) as decimal(38, 6)) as ordered_quantity,
+    cast(sum(coalesce(delivered_quantity, 0)) as decimal(38, 6)) as delivered_quantity,
     cast(count(*) as integer) as line_count,
     max(order_load_seq) as order_load_seq,
     max(line_load_seq) as line_load_seq,

@@ -18,7 +18,9 @@ line_totals as (
 
 rated_currencies as (
 
-    select currency, min(rate_date) as first_rate_date
+    select
+        currency,
+        min(rate_date) as first_rate_date
     from {{ ref('stg_erp__fx_rates') }}
     group by currency
 
@@ -47,11 +49,11 @@ select
         false
     ) as has_rate,
     accounts.account_id is not null as has_account,
-    cast(coalesce(line_totals.revenue_eur, 0) as decimal(38,12)) as revenue_eur,
-    cast(coalesce(line_totals.cost_eur, 0) as decimal(38,12)) as cost_eur,
-    cast(coalesce(line_totals.revenue_with_cost_eur, 0) as decimal(38,12)) as revenue_with_cost_eur,
-    cast(coalesce(line_totals.ordered_quantity, 0) as decimal(38,6)) as ordered_quantity,
-    cast(coalesce(line_totals.delivered_quantity, 0) as decimal(38,6)) as delivered_quantity,
+    cast(coalesce(line_totals.revenue_eur, 0) as decimal(38, 12)) as revenue_eur,
+    cast(coalesce(line_totals.cost_eur, 0) as decimal(38, 12)) as cost_eur,
+    cast(coalesce(line_totals.revenue_with_cost_eur, 0) as decimal(38, 12)) as revenue_with_cost_eur,
+    cast(coalesce(line_totals.ordered_quantity, 0) as decimal(38, 6)) as ordered_quantity,
+    cast(coalesce(line_totals.delivered_quantity, 0) as decimal(38, 6)) as delivered_quantity,
     cast(coalesce(line_totals.line_count, 0) as integer) as line_count
 from orders
 left join line_totals

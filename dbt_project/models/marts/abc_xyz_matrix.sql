@@ -4,8 +4,9 @@
 
 with cells as (
 
-    {%- for abc in ['A', 'B', 'C'] %}{% for xyz in ['X', 'Y', 'Z'] %}
-    select '{{ abc ~ xyz }}' as abc_xyz union all
+        {%- for abc in ['A', 'B', 'C'] %}{% for xyz in ['X', 'Y', 'Z'] %}
+        select '{{ abc ~ xyz }}' as abc_xyz
+        union all
     {%- endfor %}{% endfor %}
     select 'unclassified' as abc_xyz
 
@@ -22,7 +23,10 @@ customers as (
 
 per_cell as (
 
-    select abc_xyz, count(*) as customers, sum(revenue_12m) as revenue_12m
+    select
+        abc_xyz,
+        count(*) as customers,
+        sum(revenue_12m) as revenue_12m
     from customers
     group by abc_xyz
 

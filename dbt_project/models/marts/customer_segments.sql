@@ -22,7 +22,10 @@ key_accounts as (
 
 strategies as (
 
-    select abc_xyz, strategy from {{ ref('abc_xyz_strategies') }}
+    select
+        abc_xyz,
+        strategy
+    from {{ ref('abc_xyz_strategies') }}
 
 )
 

@@ -15,7 +15,7 @@
 {%- endif %}
 
 select
-    {%- for column in columns %}
+{%- for column in columns %}
     {% if column in published_columns %}{{ column }}{% else %}null as {{ column }}{% endif %}{{ ',' if not loop.last }}
     {%- endfor %}
 from {{ history }} as published
@@ -24,7 +24,7 @@ where as_of_date <> {{ as_of_date() }}
 union all
 
 select
-    {%- for column in columns %}
+{%- for column in columns %}
     {{ column }}{{ ',' if not loop.last }}
     {%- endfor %}
 from {{ ref('customer_segments') }}

@@ -37,7 +37,10 @@ with key_accounts as (
 
 lifetime_revenue as (
 
-    select customer_id, sum(revenue_eur) as lifetime_revenue, count(*) as counted_orders
+    select
+        customer_id,
+        sum(revenue_eur) as lifetime_revenue,
+        count(*) as counted_orders
     from {{ ref('int_orders') }}
     where is_counted
     group by customer_id
@@ -46,7 +49,12 @@ lifetime_revenue as (
 
 opportunities as (
 
-    select account_id as customer_id, stage, amount, lost_reason, competitor
+    select
+        account_id as customer_id,
+        stage,
+        amount,
+        lost_reason,
+        competitor
     from {{ ref('stg_crm__opportunities') }}
     where cast(created_at as date) <= {{ d }}
 
@@ -68,23 +76,38 @@ opportunity_counts as (
 
 lost_reasons as (
 
-    select customer_id, {{ dbt.listagg('lost_reason', "'; '", 'order by ' ~ key_order('lost_reason')) }} as lost_reasons
-    from (select distinct customer_id, lost_reason from opportunities where stage = 'lost' and lost_reason is not null) as reasons
+    select
+        customer_id,
+        {{ dbt.listagg('lost_reason', "'; '", 'order by ' ~ key_order('lost_reason')) }} as lost_reasons
+    from
+        (select distinct
+            customer_id,
+            lost_reason
+        from opportunities
+        where stage = 'lost' and lost_reason is not null) as reasons
     group by customer_id
 
 ),
 
 competitors as (
 
-    select customer_id, {{ dbt.listagg('competitor', "'; '", 'order by ' ~ key_order('competitor')) }} as competitors
-    from (select distinct customer_id, competitor from opportunities where competitor is not null) as named
+    select
+        customer_id,
+        {{ dbt.listagg('competitor', "'; '", 'order by ' ~ key_order('competitor')) }} as competitors
+    from (select distinct
+        customer_id,
+        competitor
+    from opportunities
+    where competitor is not null) as named
     group by customer_id
 
 ),
 
 decision_makers as (
 
-    select account_id as customer_id, count(*) as decision_makers
+    select
+        account_id as customer_id,
+        count(*) as decision_makers
     from {{ ref('stg_crm__contacts') }}
     where is_decision_maker
     group by account_id
@@ -105,7 +128,9 @@ activities as (
 
 cases as (
 
-    select account_id as customer_id, count(*) as cases_365d
+    select
+        account_id as customer_id,
+        count(*) as cases_365d
     from {{ ref('stg_crm__cases') }}
     where cast(opened_at as date) between {{ year_start }} and {{ d }}
     group by account_id

@@ -20,7 +20,9 @@ previous_date as (
 
 previous_rows as (
 
-    select history.*, previous_date.previous_as_of_date
+    select
+        history.*,
+        previous_date.previous_as_of_date
     from history
     inner join previous_date on history.as_of_date = previous_date.previous_as_of_date
 
@@ -36,18 +38,18 @@ changes as (
 
     {%- for attribute in attributes %}
 
-    select
-        current_rows.customer_id,
-        '{{ attribute }}' as attribute,
-        cast(previous_rows.{{ attribute }} as {{ dbt.type_string() }}) as previous_value,
-        cast(current_rows.{{ attribute }} as {{ dbt.type_string() }}) as current_value,
-        previous_rows.previous_as_of_date,
-        current_rows.as_of_date
-    from current_rows
-    inner join previous_rows on previous_rows.customer_id = current_rows.customer_id
-    where previous_rows.{{ attribute }} is distinct from current_rows.{{ attribute }}
+        select
+            current_rows.customer_id,
+            '{{ attribute }}' as attribute,
+            cast(previous_rows.{{ attribute }} as {{ dbt.type_string() }}) as previous_value,
+            cast(current_rows.{{ attribute }} as {{ dbt.type_string() }}) as current_value,
+            previous_rows.previous_as_of_date,
+            current_rows.as_of_date
+        from current_rows
+        inner join previous_rows on previous_rows.customer_id = current_rows.customer_id
+        where previous_rows.{{ attribute }} is distinct from current_rows.{{ attribute }}
 
-    union all
+        union all
     {%- endfor %}
 
     select
@@ -59,10 +61,12 @@ changes as (
         current_rows.as_of_date
     from current_rows
     cross join previous_date
-    where previous_date.previous_as_of_date is not null
-      and not exists (
-          select 1 from previous_rows where previous_rows.customer_id = current_rows.customer_id
-      )
+    where
+        previous_date.previous_as_of_date is not null
+        and not exists (
+            select 1 from previous_rows
+            where previous_rows.customer_id = current_rows.customer_id
+        )
 
 )
 

@@ -48,7 +48,7 @@ select
     {{ dbt.concat([
         'cast(totals.orphan_lines as ' ~ dbt.type_string() ~ ')', "' order lines of '",
         'cast(totals.orders as ' ~ dbt.type_string() ~ ')',
-        dbt.string_literal(' orders that are not in ' ~ orders_read ~ ' as of ' ~ var('as_of_date') ~ ' (e.g. '),
+        "' orders that are not in " ~ orders_read ~ ' as of ' ~ var('as_of_date') ~ " (e.g. '",
         'lines_sample.order_lines', "'): kept in the model and reported'"]) }} as message
 from orphans
 cross join totals

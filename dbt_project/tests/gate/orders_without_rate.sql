@@ -49,7 +49,7 @@ select
     totals.customers,
     {{ dbt.concat([
         'cast(totals.orders as ' ~ dbt.type_string() ~ ')',
-        dbt.string_literal(' orders without an exchange rate to ' ~ var('reporting_currency') ~ ' ('),
+        "' orders without an exchange rate to " ~ var('reporting_currency') ~ " ('",
         'by_currency.currencies', "'): they add zero revenue'"]) }} as message
 from unrated
 cross join totals

@@ -3,6 +3,7 @@
 `make` exports the same variables; these defaults let `python -m kam.cli.run_nightly`
 work without make. Values already in the environment always win.
 """
+
 from __future__ import annotations
 
 import os
@@ -57,4 +58,6 @@ def ensure_pool(env: dict[str, str]) -> None:
             raise RuntimeError(f"airflow db migrate failed:\n{migrate.stdout[-3000:]}\n{migrate.stderr[-3000:]}")
         result = airflow(args, env)
     if result.returncode != 0:
-        raise RuntimeError(f"airflow pools set {WAREHOUSE_POOL} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+        raise RuntimeError(
+            f"airflow pools set {WAREHOUSE_POOL} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+        )

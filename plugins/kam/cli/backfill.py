@@ -5,12 +5,13 @@
 Each date is one `make run` under one run lock; published dates are skipped unless `--rerun`; it
 stops at the first failed or blocked date (nightly or backfill per date: docs/decisions/0009).
 """
+
 from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterator
 from datetime import date, timedelta
-from typing import Iterator
 
 from kam.cli.airflow_env import airflow_env
 from kam.cli.run_lock import RunLockBusy, run_lock
@@ -55,8 +56,11 @@ def backfill(settings: Settings, first: date, last: date, dbt_vars: dict, rerun:
         if not outcome.published:
             print(f"{prefix} {failure_reason(outcome)} after {outcome.seconds:.0f} s", flush=True)
             print("\n".join(outcome.summary.lines()))
-            print(f"\nbackfill stopped at {as_of}: fix it, then run the same command again "
-                  f"(`make backfill FROM={as_of} TO={last}` resumes there)", file=sys.stderr)
+            print(
+                f"\nbackfill stopped at {as_of}: fix it, then run the same command again "
+                f"(`make backfill FROM={as_of} TO={last}` resumes there)",
+                file=sys.stderr,
+            )
             return EXIT_FAILED
         print(f"{prefix} published in {outcome.seconds:.0f} s", flush=True)
     print(f"backfill {first} .. {last}: {total} night(s) published")

@@ -3,8 +3,10 @@
 No part of a run outlives the CLI: PR_SET_PDEATHSIG on the child, SIGTERM/SIGINT sent to its whole
 group, dbt through `kam/bin/dbt_guarded` (docs/decisions/0009, "Settings, locking, processes").
 """
+
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -34,14 +36,13 @@ def run_guarded(cmd: list[str], *, env: dict[str, str], log_path: Path, **popen:
     """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("w") as log:
-        child = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0,
-                                 preexec_fn=die_with_parent, **popen)
+        child = subprocess.Popen(
+            cmd, env=env, stdout=log, stderr=subprocess.STDOUT, process_group=0, preexec_fn=die_with_parent, **popen
+        )
 
         def forward(signum: int, _frame: Any) -> None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signum)
-            except ProcessLookupError:
-                pass
 
         previous = {sig: signal.signal(sig, forward) for sig in FORWARDED_SIGNALS}
         try:

@@ -10,10 +10,10 @@ import fcntl
 import json
 import os
 import time
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
 
 from kam.config import Settings, non_negative_setting
 from kam.warehouse import open_warehouse
@@ -88,7 +88,7 @@ def run_lock(
         "pid": os.getpid(),
         "command": command,
         "as_of": as_of,
-        "started_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     paths = lock_paths(settings)
     with ExitStack() as stack:

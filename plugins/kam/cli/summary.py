@@ -5,12 +5,12 @@ customers, and the run's line of `reporting.pipeline_runs` (published or blocked
 with the failed checks). A night blocked by source files that cannot be read says
 those extraction errors first: the derived checks after them may fail because of them.
 """
+
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 
 SOURCE_CHECK = "source_files_readable"  # kam.quality.result.SOURCE_CHECK (not imported: the CLI stays light)
+
 
 @dataclass
 class RunSummary:
@@ -68,8 +69,9 @@ class RunSummary:
             out.append(f"run {self.run.get('run_id')}: {str(self.status).upper()}")
             errors = self.extraction_errors()
             if errors:
-                out.append("  extraction errors (source files that cannot be read; fix or replace the file, "
-                           "rerun the date):")
+                out.append(
+                    "  extraction errors (source files that cannot be read; fix or replace the file, rerun the date):"
+                )
                 out += [f"    {line}" for line in errors]
             derived = [name for name in self.failed_checks() if name != SOURCE_CHECK]
             if derived and errors:
@@ -84,8 +86,10 @@ class RunSummary:
         for name, count, share in self.classes:
             out.append(f"  {name:<14} {count:>10}   {share:>12.1%}")
         out.append(f"  key accounts: {self.key_accounts}")
-        out.append("  " + ", ".join(f"{status}: {self.lapse_counts.get(status, 0)}"
-                                  for status in ("at_risk", "lapsed", "lost")))
+        out.append(
+            "  "
+            + ", ".join(f"{status}: {self.lapse_counts.get(status, 0)}" for status in ("at_risk", "lapsed", "lost"))
+        )
         return out
 
 
@@ -110,20 +114,26 @@ def read_summary(settings: Settings, as_of: date) -> RunSummary:
 
 
 def _latest_run(reader: TableReader, as_of: date) -> dict[str, Any] | None:
-    rows = reader.fetchall(f"select run_id, status, failed_checks from {reader.table('pipeline_runs')} "
-                          "where as_of_date = ? order by finished_at desc limit 1", [as_of])
+    rows = reader.fetchall(
+        f"select run_id, status, failed_checks from {reader.table('pipeline_runs')} "
+        "where as_of_date = ? order by finished_at desc limit 1",
+        [as_of],
+    )
     return dict(zip(("run_id", "status", "failed_checks"), rows[0])) if rows else None
 
 
 def _read_segments(reader: TableReader, summary: RunSummary) -> None:
     segments = reader.table("customer_segments")
     head = reader.fetchall(
-        "select max(as_of_date), count(*), sum(case when is_key_account then 1 else 0 end) "
-        f"from {segments}")[0]
+        f"select max(as_of_date), count(*), sum(case when is_key_account then 1 else 0 end) from {segments}"
+    )[0]
     summary.published_as_of, summary.customers, summary.key_accounts = head[0], head[1], head[2] or 0
-    summary.classes = [(r[0], r[1], float(r[2] or 0.0)) for r in reader.fetchall(
-        "select coalesce(abc_revenue, 'unclassified'), count(*), "
-        "sum(revenue_12m) / nullif(sum(sum(revenue_12m)) over (), 0) "
-        f"from {segments} group by 1 order by 1")]
-    summary.lapse_counts = dict(reader.fetchall(
-        f"select lapse_status, count(*) from {segments} group by 1"))
+    summary.classes = [
+        (r[0], r[1], float(r[2] or 0.0))
+        for r in reader.fetchall(
+            "select coalesce(abc_revenue, 'unclassified'), count(*), "
+            "sum(revenue_12m) / nullif(sum(sum(revenue_12m)) over (), 0) "
+            f"from {segments} group by 1 order by 1"
+        )
+    ]
+    summary.lapse_counts = dict(reader.fetchall(f"select lapse_status, count(*) from {segments} group by 1"))

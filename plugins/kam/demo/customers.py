@@ -3,6 +3,7 @@
 Customer slots held one after another give long-standing, new and lapsed customers at any date;
 heavy-tailed sizes, per-customer cadences, and a few fixed edge cases the rules must handle.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -96,28 +97,44 @@ def simulate_customers(rng: np.random.Generator, n_slots: int) -> pd.DataFrame:
     changed = created + rng.integers(30, 1000, n) * MINUTES_PER_DAY + rng.integers(0, 600, n)
     deleted = np.full(n, NEVER, dtype=np.int64)
     churned_and_deleted = (stop < NEVER) & buys & (rng.random(n) < 0.005)
-    deleted[churned_and_deleted] = (stop[churned_and_deleted] + rng.integers(90, 400, churned_and_deleted.sum())) \
-        * MINUTES_PER_DAY + 600
+    deleted[churned_and_deleted] = (
+        stop[churned_and_deleted] + rng.integers(90, 400, churned_and_deleted.sum())
+    ) * MINUTES_PER_DAY + 600
     special_deleted = (role == DELETED_WITH_ORDERS) | (role == DELETED_PROSPECT)
     deleted[special_deleted] = (day_number(WORLD_START) - 20) * MINUTES_PER_DAY + 600
 
-    return pd.DataFrame({
-        "slot": slot, "role": role, "start_day": start, "stop_day": stop, "buys": buys,
-        "has_account": role != NO_ACCOUNT, "account_id": _account_ids(rng, role),
-        "annual_eur": annual, "large": large, "cadence": cadence,
-        "country": country_code,
-        "region": np.array([c[1] for c in names.COUNTRIES])[country],
-        "currency": np.array([c[2] for c in names.COUNTRIES])[country],
-        "domain_suffix": np.array([c[4] for c in names.COUNTRIES])[country],
-        "phone_prefix": np.array([c[5] for c in names.COUNTRIES])[country],
-        "name": company.astype(object), "industry": industry, "employees": employees, "budget": budget,
-        "manager": manager, "previous_manager": previous_manager,
-        "kam_designated": rng.random(n) < np.where(large, 0.45, 0.04),
-        "is_image_maker": rng.random(n) < np.where(large, 0.12, 0.03),
-        "is_expert": rng.random(n) < 0.06,
-        "price_factor": np.where(rng.random(n) < 0.03, 0.72, rng.uniform(0.9, 1.05, n)),
-        "late_factor": np.where(rng.random(n) < 0.2, 2.5, 1.0),
-        "lead_days": rng.integers(3, 22, n),
-        "satisfaction": rng.normal(3.9, 0.5, n),
-        "created_min": created, "changed_min": changed, "deleted_min": deleted,
-    })
+    return pd.DataFrame(
+        {
+            "slot": slot,
+            "role": role,
+            "start_day": start,
+            "stop_day": stop,
+            "buys": buys,
+            "has_account": role != NO_ACCOUNT,
+            "account_id": _account_ids(rng, role),
+            "annual_eur": annual,
+            "large": large,
+            "cadence": cadence,
+            "country": country_code,
+            "region": np.array([c[1] for c in names.COUNTRIES])[country],
+            "currency": np.array([c[2] for c in names.COUNTRIES])[country],
+            "domain_suffix": np.array([c[4] for c in names.COUNTRIES])[country],
+            "phone_prefix": np.array([c[5] for c in names.COUNTRIES])[country],
+            "name": company.astype(object),
+            "industry": industry,
+            "employees": employees,
+            "budget": budget,
+            "manager": manager,
+            "previous_manager": previous_manager,
+            "kam_designated": rng.random(n) < np.where(large, 0.45, 0.04),
+            "is_image_maker": rng.random(n) < np.where(large, 0.12, 0.03),
+            "is_expert": rng.random(n) < 0.06,
+            "price_factor": np.where(rng.random(n) < 0.03, 0.72, rng.uniform(0.9, 1.05, n)),
+            "late_factor": np.where(rng.random(n) < 0.2, 2.5, 1.0),
+            "lead_days": rng.integers(3, 22, n),
+            "satisfaction": rng.normal(3.9, 0.5, n),
+            "created_min": created,
+            "changed_min": changed,
+            "deleted_min": deleted,
+        }
+    )

@@ -3,6 +3,7 @@
 The drop is built in a temporary folder inside the target and moved into place
 (the manifest last), so a reader never sees half a drop.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,14 @@ from kam.demo.writers import write_csv, write_jsonl, write_sqlite
 ERP_DATABASE = "erp.sqlite"
 CRM_FOLDER = "crm"
 MANIFEST = "manifest.json"
-CRM_FORMATS = {"accounts": "csv", "contacts": "csv", "activities": "csv",
-               "opportunities": "jsonl", "cases": "jsonl", "surveys": "jsonl"}
+CRM_FORMATS = {
+    "accounts": "csv",
+    "contacts": "csv",
+    "activities": "csv",
+    "opportunities": "jsonl",
+    "cases": "jsonl",
+    "surveys": "jsonl",
+}
 
 
 def read_manifest(out_dir: Path) -> dict | None:
@@ -70,8 +77,14 @@ def generate(out_dir: Path | str, as_of: date | str, seed: int = 42, customers: 
     built = Path(tempfile.mkdtemp(prefix=".building-", dir=out_dir))
     try:
         counts = _write(built, world, as_of)
-        manifest = {"generator": "kam.demo", "seed": seed, "customers": customers, "as_of": as_of.isoformat(),
-                    "history_start": history_start(as_of).isoformat(), "counts": counts}
+        manifest = {
+            "generator": "kam.demo",
+            "seed": seed,
+            "customers": customers,
+            "as_of": as_of.isoformat(),
+            "history_start": history_start(as_of).isoformat(),
+            "counts": counts,
+        }
         (built / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
         _move_into_place(built, out_dir)
         os.replace(built / MANIFEST, out_dir / MANIFEST)

@@ -6,6 +6,7 @@ re-sent rows (an older version of an order and its lines appended later in the
 table), a handful of contract-breaking rows (a newer, broken version of a row),
 untidy enumerations, timestamps with assorted offsets, and an extra column.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -19,10 +20,29 @@ from kam.demo.timeline import MINUTES_PER_DAY, day_number, end_of_day, history_s
 from kam.demo.world import World
 
 BAD_ROW_SHARE = 0.0019  # per object, well below the 1% quarantine gate
-ORDER_COLUMNS = ["order_id", "customer_id", "order_date", "promised_date", "delivered_date", "status",
-                 "currency", "sales_channel", "updated_at"]
-LINE_COLUMNS = ["order_id", "line_number", "product_id", "product_category", "quantity",
-                "delivered_quantity", "unit_price", "unit_cost", "uom", "updated_at"]
+ORDER_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "order_date",
+    "promised_date",
+    "delivered_date",
+    "status",
+    "currency",
+    "sales_channel",
+    "updated_at",
+]
+LINE_COLUMNS = [
+    "order_id",
+    "line_number",
+    "product_id",
+    "product_category",
+    "quantity",
+    "delivered_quantity",
+    "unit_price",
+    "unit_cost",
+    "uom",
+    "updated_at",
+]
 
 
 def order_ids(seq: np.ndarray) -> np.ndarray:
@@ -46,13 +66,22 @@ def _order_states(world: World, as_of: date) -> pd.DataFrame:
     if len(updated) and updated.max() < end - MINUTES_PER_DAY:
         newest = int(np.argmax(v.order_ts.to_numpy()))  # the ERP touched it on D: keeps the drop fresh
         updated[newest] = max(updated[newest], d * MINUTES_PER_DAY + 360)
-    return pd.DataFrame({
-        "seq": seq, "customer": v.customer.to_numpy(), "day": v.day.to_numpy(),
-        "promised_day": v.promised_day.to_numpy(), "promised_null": v.promised_null.to_numpy(),
-        "delivered": delivered, "delivered_day": v.delivered_ts.to_numpy() // MINUTES_PER_DAY,
-        "status": status, "currency": v.currency.to_numpy(), "channel": v.channel.to_numpy(),
-        "order_ts": v.order_ts.to_numpy(), "updated_ts": updated,
-    })
+    return pd.DataFrame(
+        {
+            "seq": seq,
+            "customer": v.customer.to_numpy(),
+            "day": v.day.to_numpy(),
+            "promised_day": v.promised_day.to_numpy(),
+            "promised_null": v.promised_null.to_numpy(),
+            "delivered": delivered,
+            "delivered_day": v.delivered_ts.to_numpy() // MINUTES_PER_DAY,
+            "status": status,
+            "currency": v.currency.to_numpy(),
+            "channel": v.channel.to_numpy(),
+            "order_ts": v.order_ts.to_numpy(),
+            "updated_ts": updated,
+        }
+    )
 
 
 def _order_rows(world: World, s: pd.DataFrame) -> pd.DataFrame:
@@ -60,17 +89,19 @@ def _order_rows(world: World, s: pd.DataFrame) -> pd.DataFrame:
     h = unit_hash(seq, 11)
     customer_id = world.customers.account_id.to_numpy()[s.customer.to_numpy()].copy()
     customer_id[h < 0.002] = customer_id[h < 0.002] + " "
-    return pd.DataFrame({
-        "order_id": order_ids(seq),
-        "customer_id": customer_id,
-        "order_date": formats.dates(s.day),
-        "promised_date": formats.with_nulls(formats.dates(s.promised_day), s.promised_null),
-        "delivered_date": formats.with_nulls(formats.dates(s.delivered_day), ~s.delivered.to_numpy()),
-        "status": formats.untidy(s.status.to_numpy(), unit_hash(seq, 12)),
-        "currency": formats.untidy(s.currency.to_numpy(), unit_hash(seq, 13), share=0.01),
-        "sales_channel": s.channel.to_numpy().astype(object),
-        "updated_at": formats.timestamps(s.updated_ts, unit_hash(seq, 14)),
-    })
+    return pd.DataFrame(
+        {
+            "order_id": order_ids(seq),
+            "customer_id": customer_id,
+            "order_date": formats.dates(s.day),
+            "promised_date": formats.with_nulls(formats.dates(s.promised_day), s.promised_null),
+            "delivered_date": formats.with_nulls(formats.dates(s.delivered_day), ~s.delivered.to_numpy()),
+            "status": formats.untidy(s.status.to_numpy(), unit_hash(seq, 12)),
+            "currency": formats.untidy(s.currency.to_numpy(), unit_hash(seq, 13), share=0.01),
+            "sales_channel": s.channel.to_numpy().astype(object),
+            "updated_at": formats.timestamps(s.updated_ts, unit_hash(seq, 14)),
+        }
+    )
 
 
 def _broken_orders(rows: pd.DataFrame, s: pd.DataFrame, end: int) -> pd.DataFrame:
@@ -82,10 +113,12 @@ def _broken_orders(rows: pd.DataFrame, s: pd.DataFrame, end: int) -> pd.DataFram
     day = s.day.to_numpy()[chosen].astype("datetime64[D]")
     for i, k in enumerate(kind):
         text = str(day[i])
-        column, value = [("order_date", f"{text[8:10]}.{text[5:7]}.{text[:4]}"),
-                         ("order_date", f"{text[:4]}-02-30"),
-                         ("status", "on hold"),
-                         ("order_id", None)][k]
+        column, value = [
+            ("order_date", f"{text[8:10]}.{text[5:7]}.{text[:4]}"),
+            ("order_date", f"{text[:4]}-02-30"),
+            ("status", "on hold"),
+            ("order_id", None),
+        ][k]
         bad.iloc[i, bad.columns.get_loc(column)] = value
     changed = np.minimum(s.updated_ts.to_numpy()[chosen] + 1, end)
     bad["updated_at"] = formats.timestamps(changed, unit_hash(seq[chosen], 15))
@@ -128,18 +161,20 @@ def lines_table(world: World, s: pd.DataFrame, as_of: date) -> pd.DataFrame:
     spaced = unit_hash(idx, 21) < 0.002
     order_id[spaced] = order_id[spaced] + " "
     cost = v.unit_cost_cents.to_numpy()
-    rows = pd.DataFrame({
-        "order_id": order_id,
-        "line_number": v.line_number.to_numpy().astype(object),
-        "product_id": v.product_id.to_numpy().astype(object),
-        "product_category": v.product_category.to_numpy(),
-        "quantity": _number(v.quantity.to_numpy()),
-        "delivered_quantity": formats.with_nulls(_number(v.delivered_quantity.to_numpy()), ~delivered),
-        "unit_price": _number(v.unit_price_cents.to_numpy() / 100),
-        "unit_cost": formats.with_nulls(_number(np.maximum(cost, 0) / 100), cost < 0),
-        "uom": v.uom.to_numpy().astype(object),
-        "updated_at": formats.timestamps(s.updated_ts.to_numpy()[position], unit_hash(idx, 22)),
-    })
+    rows = pd.DataFrame(
+        {
+            "order_id": order_id,
+            "line_number": v.line_number.to_numpy().astype(object),
+            "product_id": v.product_id.to_numpy().astype(object),
+            "product_category": v.product_category.to_numpy(),
+            "quantity": _number(v.quantity.to_numpy()),
+            "delivered_quantity": formats.with_nulls(_number(v.delivered_quantity.to_numpy()), ~delivered),
+            "unit_price": _number(v.unit_price_cents.to_numpy() / 100),
+            "unit_cost": formats.with_nulls(_number(np.maximum(cost, 0) / 100), cost < 0),
+            "uom": v.uom.to_numpy().astype(object),
+            "updated_at": formats.timestamps(s.updated_ts.to_numpy()[position], unit_hash(idx, 22)),
+        }
+    )
     resent = _resent(s)[position]
     old = rows[resent].copy()
     old["delivered_quantity"] = None
@@ -155,8 +190,9 @@ def lines_table(world: World, s: pd.DataFrame, as_of: date) -> pd.DataFrame:
             cents = int(v.unit_price_cents.iat[line])
             bad.iloc[i, bad.columns.get_loc("unit_price")] = f"{cents // 100},{cents % 100:02d}"
     end = end_of_day(day_number(as_of))
-    bad["updated_at"] = formats.timestamps(np.minimum(s.updated_ts.to_numpy()[position][chosen] + 1, end),
-                                           unit_hash(idx[chosen], 24))
+    bad["updated_at"] = formats.timestamps(
+        np.minimum(s.updated_ts.to_numpy()[position][chosen] + 1, end), unit_hash(idx[chosen], 24)
+    )
     return pd.concat([rows, old, bad], ignore_index=True)[LINE_COLUMNS]
 
 
@@ -164,16 +200,18 @@ def fx_table(world: World, as_of: date) -> pd.DataFrame:
     """Rates dated up to D, from the last rate on or before the history start."""
     fx = world.fx
     frames = []
-    for currency, rates in fx.groupby("currency", sort=True):
+    for _currency, rates in fx.groupby("currency", sort=True):
         days = rates.rate_day.to_numpy()
         first = days[days <= day_number(history_start(as_of))].max()
         frames.append(rates[(days >= first) & (days <= day_number(as_of))])
     kept = pd.concat(frames, ignore_index=True)
-    return pd.DataFrame({
-        "currency": kept.currency.to_numpy().astype(object),
-        "rate_date": formats.dates(kept.rate_day),
-        "rate_to_reporting": kept.rate.to_numpy().astype(float).astype(object),
-    })
+    return pd.DataFrame(
+        {
+            "currency": kept.currency.to_numpy().astype(object),
+            "rate_date": formats.dates(kept.rate_day),
+            "rate_to_reporting": kept.rate.to_numpy().astype(float).astype(object),
+        }
+    )
 
 
 def erp_tables(world: World, as_of: date) -> dict[str, pd.DataFrame]:

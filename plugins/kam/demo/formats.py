@@ -5,18 +5,33 @@ or fractional seconds; booleans come as true/false, yes/no or 1/0 in any case;
 a few enumeration values have stray case or whitespace. The variant of a value
 is chosen by a stable hash `h` in [0, 1) per row (see hashing.py).
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 # (suffix, minutes east of UTC, share of rows)
-_OFFSETS = [("Z", 0, 0.40), ("", 0, 0.30), ("+01:00", 60, 0.10), ("+02:00", 120, 0.09),
-            ("-05:00", -300, 0.05), ("+05:30", 330, 0.04), ("-04:00", -240, 0.02)]
+_OFFSETS = [
+    ("Z", 0, 0.40),
+    ("", 0, 0.30),
+    ("+01:00", 60, 0.10),
+    ("+02:00", 120, 0.09),
+    ("-05:00", -300, 0.05),
+    ("+05:30", 330, 0.04),
+    ("-04:00", -240, 0.02),
+]
 _OFFSET_TEXT = np.array([o[0] for o in _OFFSETS])
 _OFFSET_MINUTES = np.array([o[1] for o in _OFFSETS], dtype=np.int64)
 _OFFSET_EDGES = np.cumsum([o[2] for o in _OFFSETS])[:-1]
-_BOOLEAN_WORDS = [("true", "false"), ("true", "false"), ("true", "false"), ("yes", "no"),
-                  ("1", "0"), ("TRUE", "FALSE"), ("Yes", "No")]
+_BOOLEAN_WORDS = [
+    ("true", "false"),
+    ("true", "false"),
+    ("true", "false"),
+    ("yes", "no"),
+    ("1", "0"),
+    ("TRUE", "FALSE"),
+    ("Yes", "No"),
+]
 
 
 def _second_hash(h: np.ndarray) -> np.ndarray:

@@ -1,4 +1,5 @@
 """Exchange rates of the world: USD and GBP twice a month (1st and 16th), a random walk."""
+
 from __future__ import annotations
 
 from datetime import date

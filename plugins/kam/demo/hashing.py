@@ -4,6 +4,7 @@ What a drop adds on top of the world (formatting variants, re-sent and broken
 rows) is chosen by hashing a row's stable number, so the same row gets the same
 treatment in every night's drop, whatever else the drop contains.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -6,6 +6,7 @@ as of that night (erp_view.py). Customers order at their cadence from the later
 of their start and the world start to the earlier of their stop and the world
 end; in the half year before a customer stops, deliveries go wrong more often.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,12 +24,14 @@ _CANDIDATES_DIVISOR = np.array([6.0, 20.0, 60.0, 18.0])  # per cadence: bounds t
 
 def _gaps(rng: np.random.Generator, cadence: np.ndarray) -> np.ndarray:
     gaps = np.empty(len(cadence), dtype=np.int64)
-    for code, draw in enumerate([
-        lambda k: rng.choice([7, 14, 6, 8], k, p=[0.85, 0.08, 0.035, 0.035]),
-        lambda k: np.maximum(np.rint(rng.normal(30.4, 4.0, k)), 20),
-        lambda k: np.maximum(np.rint(rng.normal(91.0, 12.0, k)), 60),
-        lambda k: 1 + np.floor(rng.exponential(44.0, k)),
-    ]):
+    for code, draw in enumerate(
+        [
+            lambda k: rng.choice([7, 14, 6, 8], k, p=[0.85, 0.08, 0.035, 0.035]),
+            lambda k: np.maximum(np.rint(rng.normal(30.4, 4.0, k)), 20),
+            lambda k: np.maximum(np.rint(rng.normal(91.0, 12.0, k)), 60),
+            lambda k: 1 + np.floor(rng.exponential(44.0, k)),
+        ]
+    ):
         chosen = cadence == code
         gaps[chosen] = draw(int(chosen.sum()))
     return gaps
@@ -64,8 +67,12 @@ def simulate_orders(rng: np.random.Generator, customers: pd.DataFrame) -> pd.Dat
     late_p = 0.10 * c.late_factor.to_numpy() * np.where(before_loss, 3.0, 1.0)
     very_late_p = 0.015 * c.late_factor.to_numpy() * np.where(before_loss, 3.0, 1.0)
     cadence = c.cadence.to_numpy()
-    value_eur = c.annual_eur.to_numpy() * GAP_MEAN_DAYS[cadence] / 365.0 * rng.lognormal(
-        -VALUE_SIGMA[cadence] ** 2 / 2, VALUE_SIGMA[cadence])
+    value_eur = (
+        c.annual_eur.to_numpy()
+        * GAP_MEAN_DAYS[cadence]
+        / 365.0
+        * rng.lognormal(-(VALUE_SIGMA[cadence] ** 2) / 2, VALUE_SIGMA[cadence])
+    )
 
     order_ts = day * MINUTES_PER_DAY + rng.integers(6 * 60, 19 * 60, n)
     promised = day + np.maximum(c.lead_days.to_numpy() + rng.integers(-2, 3, n), 1)
@@ -73,8 +80,9 @@ def simulate_orders(rng: np.random.Generator, customers: pd.DataFrame) -> pd.Dat
     ship_ts = np.maximum(ship_day * MINUTES_PER_DAY + rng.integers(5 * 60, 20 * 60, n), order_ts + 30)
     u = rng.random(n)
     late = u < late_p + very_late_p
-    delay = np.where(u < very_late_p, rng.integers(15, 61, n),
-                     np.where(late, rng.integers(1, 11, n), -rng.integers(0, 3, n)))
+    delay = np.where(
+        u < very_late_p, rng.integers(15, 61, n), np.where(late, rng.integers(1, 11, n), -rng.integers(0, 3, n))
+    )
     delivered_day = np.maximum(ship_day + 1, promised + delay)
     delivered_ts = np.maximum(delivered_day * MINUTES_PER_DAY + rng.integers(7 * 60, 19 * 60, n), ship_ts + 60)
     cancelled = rng.random(n) < 0.035
@@ -82,18 +90,27 @@ def simulate_orders(rng: np.random.Generator, customers: pd.DataFrame) -> pd.Dat
     currency = c.currency.to_numpy().astype(object)
     unrated = np.arange(n) % max(499, n // 60) == 77
     currency[unrated] = UNRATED_CURRENCY
-    return pd.DataFrame({
-        "customer": owner, "day": day, "value_eur": value_eur, "currency": currency,
-        "order_ts": order_ts, "promised_day": promised, "promised_null": rng.random(n) < 0.02,
-        "ship_ts": ship_ts, "delivered_ts": delivered_ts, "late": late & ~cancelled,
-        "cancelled": cancelled,
-        "cancel_ts": order_ts + rng.integers(60, 7 * MINUTES_PER_DAY, n),
-        "returned": returned,
-        "return_ts": delivered_ts + rng.integers(3 * MINUTES_PER_DAY, 30 * MINUTES_PER_DAY, n),
-        "incomplete": ~cancelled & (rng.random(n) < 0.04 * c.late_factor.to_numpy()),
-        "channel": rng.choice(names.SALES_CHANNELS, n),
-        "price_factor": c.price_factor.to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "customer": owner,
+            "day": day,
+            "value_eur": value_eur,
+            "currency": currency,
+            "order_ts": order_ts,
+            "promised_day": promised,
+            "promised_null": rng.random(n) < 0.02,
+            "ship_ts": ship_ts,
+            "delivered_ts": delivered_ts,
+            "late": late & ~cancelled,
+            "cancelled": cancelled,
+            "cancel_ts": order_ts + rng.integers(60, 7 * MINUTES_PER_DAY, n),
+            "returned": returned,
+            "return_ts": delivered_ts + rng.integers(3 * MINUTES_PER_DAY, 30 * MINUTES_PER_DAY, n),
+            "incomplete": ~cancelled & (rng.random(n) < 0.04 * c.late_factor.to_numpy()),
+            "channel": rng.choice(names.SALES_CHANNELS, n),
+            "price_factor": c.price_factor.to_numpy(),
+        }
+    )
 
 
 def simulate_lines(rng: np.random.Generator, orders: pd.DataFrame, products: pd.DataFrame) -> pd.DataFrame:
@@ -123,14 +140,21 @@ def simulate_lines(rng: np.random.Generator, orders: pd.DataFrame, products: pd.
     short = orders.incomplete.to_numpy()[order] & last_line
     delivered_quantity = quantity.copy()
     shortfall = rng.uniform(0.0, 0.95, short.sum())
-    delivered_quantity[short] = np.where(bulk[short], np.floor(quantity[short] * shortfall * 10) / 10,
-                                         np.floor(quantity[short] * shortfall))
+    delivered_quantity[short] = np.where(
+        bulk[short], np.floor(quantity[short] * shortfall * 10) / 10, np.floor(quantity[short] * shortfall)
+    )
     category = products.category.to_numpy().astype(object)[product]
     category[rng.random(n) < 0.02] = None
-    return pd.DataFrame({
-        "order": order, "line_number": line_number,
-        "product_id": products.product_id.to_numpy()[product], "product_category": category,
-        "quantity": quantity, "delivered_quantity": delivered_quantity,
-        "unit_price_cents": price_cents, "unit_cost_cents": cost_cents,
-        "uom": np.where(bulk, "kg", "pcs"),
-    })
+    return pd.DataFrame(
+        {
+            "order": order,
+            "line_number": line_number,
+            "product_id": products.product_id.to_numpy()[product],
+            "product_category": category,
+            "quantity": quantity,
+            "delivered_quantity": delivered_quantity,
+            "unit_price_cents": price_cents,
+            "unit_cost_cents": cost_cents,
+            "uom": np.where(bulk, "kg", "pcs"),
+        }
+    )

@@ -4,6 +4,7 @@ Days are integers since 1970-01-01; instants are whole minutes since 1970-01-01
 00:00 UTC. The world runs from WORLD_START to WORLD_END whatever the as-of date,
 so the drops of different nights are views of one and the same history.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta

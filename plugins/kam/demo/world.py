@@ -4,6 +4,7 @@ Built from the seed and the number of customers only, so that the drops of two
 nights are views of one history (a later night adds rows and changes states,
 it does not rewrite the past).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,8 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from kam.demo.crm_events import (simulate_activities, simulate_cases, simulate_contacts,
-                                 simulate_opportunities, simulate_surveys)
+from kam.demo.crm_events import (
+    simulate_activities,
+    simulate_cases,
+    simulate_contacts,
+    simulate_opportunities,
+    simulate_surveys,
+)
 from kam.demo.customers import simulate_customers
 from kam.demo.fx import simulate_fx
 from kam.demo.orders import simulate_lines, simulate_orders

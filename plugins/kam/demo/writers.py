@@ -1,4 +1,5 @@
 """Writing the drop: the ERP tables into SQLite, the CRM exports as CSV and JSONL files."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,14 @@ import pandas as pd
 from kam.demo.hashing import unit_hash
 
 # SQLite column types of the legacy ERP: dates and timestamps are ISO TEXT.
-SQLITE_TYPES = {"line_number": "INTEGER", "quantity": "NUMERIC", "delivered_quantity": "NUMERIC",
-                "unit_price": "NUMERIC", "unit_cost": "NUMERIC", "rate_to_reporting": "NUMERIC"}
+SQLITE_TYPES = {
+    "line_number": "INTEGER",
+    "quantity": "NUMERIC",
+    "delivered_quantity": "NUMERIC",
+    "unit_price": "NUMERIC",
+    "unit_cost": "NUMERIC",
+    "rate_to_reporting": "NUMERIC",
+}
 
 
 def _python_values(frame: pd.DataFrame) -> pd.DataFrame:
@@ -29,8 +36,9 @@ def write_sqlite(path: Path, tables: dict[str, pd.DataFrame]) -> None:
             columns = ", ".join(f'"{c}" {SQLITE_TYPES.get(c, "TEXT")}' for c in frame.columns)
             con.execute(f'create table "{name}" ({columns})')
             marks = ", ".join("?" for _ in frame.columns)
-            con.executemany(f'insert into "{name}" values ({marks})',
-                            _python_values(frame).itertuples(index=False, name=None))
+            con.executemany(
+                f'insert into "{name}" values ({marks})', _python_values(frame).itertuples(index=False, name=None)
+            )
     con.close()
 
 

@@ -3,6 +3,7 @@
 Tables and columns come from the `sales_ops_exports` exposure; the files depend only on the run's
 data, so a backfill of D rewrites D's files byte for byte (docs/decisions/0015).
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,9 @@ def export_run(settings: Settings, *, run_id: str, as_of: date | str, candidates
     for a backfill build), read when the run was published as a backfill.
     """
     as_of = as_date(as_of)
-    tables = read_published_tables(settings, export_specs(), run_id=run_id, as_of=as_of,
-                                   candidates_schema=candidates_schema)
+    tables = read_published_tables(
+        settings, export_specs(), run_id=run_id, as_of=as_of, candidates_schema=candidates_schema
+    )
     target = Path(settings.export_dir) / as_of.isoformat()
     with atomic_folder(target) as folder:
         rows: dict[str, int | dict[str, int]] = {}
@@ -42,8 +44,9 @@ def export_run(settings: Settings, *, run_id: str, as_of: date | str, candidates
             if table.spec.csv:
                 name = f"{table.spec.table}.csv"
                 rows[name] = write_csv(folder / name, table)
-        rows[workbook_name(as_of)] = write_workbook(folder / workbook_name(as_of), tables,
-                                                    created=datetime.combine(as_of, time()))
+        rows[workbook_name(as_of)] = write_workbook(
+            folder / workbook_name(as_of), tables, created=datetime.combine(as_of, time())
+        )
         write_manifest(folder, as_of=as_of, run_id=run_id, rows=rows)
     log.info("exported run %s (as of %s) to %s: %s", run_id, as_of, target, rows)
     return target

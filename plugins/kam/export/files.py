@@ -5,6 +5,7 @@ in the CSVs and a plain string cell, unchanged, in the workbook. The workbook is
 reproducible: the same rows and `created` moment give the same bytes
 (kam.export.workbook_archive).
 """
+
 from __future__ import annotations
 
 import os

@@ -6,6 +6,7 @@ after the swap, so `<name>` is at any moment either the old complete folder, the
 new complete folder, or (between the two renames) absent; never partial. On any
 failure the temp folder is removed and an existing folder is left as it was.
 """
+
 from __future__ import annotations
 
 import os

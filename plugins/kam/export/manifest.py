@@ -1,9 +1,10 @@
 """manifest.json of an export folder (shape of outputs.md): as-of, run, time, rows and SHA-256 per file."""
+
 from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from kam.export.files import fsync_file
@@ -24,7 +25,7 @@ def write_manifest(folder: Path, *, as_of: date, run_id: str, rows: dict[str, in
     manifest = {
         "as_of_date": as_of.isoformat(),
         "run_id": run_id,
-        "created_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "files": {name: {"rows": count, "sha256": sha256_of(folder / name)} for name, count in rows.items()},
     }
     path = folder / MANIFEST_NAME

@@ -3,14 +3,14 @@
 The rules that make every sheet equal its CSV, and formula-like text safe, are in
 docs/decisions/0015; `is_formula_like` is the one test for the latter.
 """
+
 from __future__ import annotations
 
 import math
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from decimal import Decimal
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
 
 #: a text cell beginning with one of these would be run by a spreadsheet as a formula
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -23,7 +23,7 @@ def is_formula_like(value) -> bool:
 
 def _utc_naive(value: datetime) -> datetime:
     if value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -47,7 +47,7 @@ def csv_text(value) -> str:
     if isinstance(value, float):
         if not math.isfinite(value):
             return repr(value)
-        return _plain_number(Decimal("%.16g" % value))
+        return _plain_number(Decimal(f"{value:.16g}"))
     if isinstance(value, str):
         return f"'{value}" if is_formula_like(value) else value
     return str(value)

@@ -2,6 +2,7 @@
 
 Fixed document and ZIP timestamps, and CRs kept as `&#13;` (docs/decisions/0015).
 """
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ The per-line parsers (csv_lines, jsonl_lines) produce tuples; `ChunkedTable`
 collects them and every `CHUNK_ROWS` rows hands one Arrow table to DuckDB, so a
 file of millions of lines never sits in Python lists as a whole.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -18,8 +19,9 @@ CHUNK_ROWS = 100_000
 class ChunkedTable:
     """A temp table with text columns and bigint columns, filled row by row (tuples in column order)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, prefix: str, columns: list[tuple[str, str]],
-                 empty_as_null: bool = False):
+    def __init__(
+        self, con: duckdb.DuckDBPyConnection, prefix: str, columns: list[tuple[str, str]], empty_as_null: bool = False
+    ):
         self.con = con
         self.empty_as_null = empty_as_null  # '' in a text column stored as null (as DuckDB's CSV reader does)
         self.name = temp_name(prefix)
@@ -46,8 +48,10 @@ class ChunkedTable:
         if not len(arrays[0]):
             return
         if self.empty_as_null:
-            arrays = [pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a) if a.type == pa.string() else a
-                      for a in arrays]
+            arrays = [
+                pc.if_else(pc.equal(a, ""), pa.scalar(None, pa.string()), a) if a.type == pa.string() else a
+                for a in arrays
+            ]
         chunk = pa.Table.from_arrays(arrays, schema=self._schema)
         view = temp_name("arrow")
         self.con.register(view, chunk)

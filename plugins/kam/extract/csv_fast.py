@@ -6,6 +6,7 @@ of the scan, and every line DuckDB rejected is bad for the strict per-line parse
 too (which then gives its reason). Otherwise, or when DuckDB raises, the caller
 reads the file with csv_lines instead, so no line is ever lost to DuckDB.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -20,8 +21,9 @@ from kam.extract.staged import quote_literal, temp_name
 FEW_REJECTS = 32  # up to this many rejected lines, good rows are numbered by an expression, else by a join
 
 
-def read_csv_with_duckdb(con: duckdb.DuckDBPyConnection, path: Path, width: int,
-                         data_lines: int) -> tuple[str, str, ChunkedTable | None] | None:
+def read_csv_with_duckdb(
+    con: duckdb.DuckDBPyConnection, path: Path, width: int, data_lines: int
+) -> tuple[str, str, ChunkedTable | None] | None:
     """(good table `c0..`, its line-number SQL, bad table or None); None when DuckDB's reading is not verified."""
     table, rejects, scans = temp_name("csv"), temp_name("rej"), temp_name("scan")
     columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
@@ -30,7 +32,8 @@ def read_csv_with_duckdb(con: duckdb.DuckDBPyConnection, path: Path, width: int,
             f"create temp table {table} as select * from read_csv({quote_literal(str(path))}, header=true, "
             f"auto_detect=false, delim=',', quote='\"', escape='\"', columns={columns}, "
             f"max_line_size={MAX_LINE_BYTES}, store_rejects=true, "
-            f"rejects_table={quote_literal(rejects)}, rejects_scan={quote_literal(scans)})")
+            f"rejects_table={quote_literal(rejects)}, rejects_scan={quote_literal(scans)})"
+        )
         rejected = [r[0] for r in con.execute(f"select distinct line from {rejects} order by 1").fetchall()]
         good_rows = con.execute(f"select count(*) from {table}").fetchone()[0]
     except duckdb.Error:
@@ -64,12 +67,16 @@ def _with_line_numbers(con: duckdb.DuckDBPyConnection, table: str, thresholds: l
     Good row k (0-based) comes after every rejected line i (0-based) with line_i - i <= k + 2.
     """
     numbers = temp_name("thr")
-    con.execute(f"create temp table {numbers} as select t, max(i) as before from ("
-                f"select unnest(?::bigint[]) as t, unnest(?::bigint[]) as i) group by t",
-                [thresholds, list(range(1, len(thresholds) + 1))])
+    con.execute(
+        f"create temp table {numbers} as select t, max(i) as before from ("
+        f"select unnest(?::bigint[]) as t, unnest(?::bigint[]) as i) group by t",
+        [thresholds, list(range(1, len(thresholds) + 1))],
+    )
     numbered = temp_name("csv")
-    con.execute(f"create temp table {numbered} as select g.* exclude (_pos), g._pos + coalesce(t.before, 0) as _line "
-                f"from (select *, rowid + 2 as _pos from {table}) g asof left join {numbers} t on g._pos >= t.t")
+    con.execute(
+        f"create temp table {numbered} as select g.* exclude (_pos), g._pos + coalesce(t.before, 0) as _line "
+        f"from (select *, rowid + 2 as _pos from {table}) g asof left join {numbers} t on g._pos >= t.t"
+    )
     con.execute(f"drop table {numbers}")
     con.execute(f"drop table {table}")
     return numbered

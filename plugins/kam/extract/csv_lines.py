@@ -3,6 +3,7 @@
 Reads the files DuckDB cannot be trusted with and names the reason of every line DuckDB rejects,
 so both paths agree line for line (docs/decisions/0012).
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,8 +18,16 @@ from kam.contract import SourceObject
 from kam.extract.arrow_staging import ChunkedTable
 from kam.extract.errors import FileUnreadable
 from kam.extract.physical_lines import (
-    MAX_LINE_BYTES, UTF8_BOM, LineBlock, PhysicalLine, is_blank, line_problem, line_text, read_line_blocks,
-    read_physical_lines)
+    MAX_LINE_BYTES,
+    UTF8_BOM,
+    LineBlock,
+    PhysicalLine,
+    is_blank,
+    line_problem,
+    line_text,
+    read_line_blocks,
+    read_physical_lines,
+)
 
 csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES + 1))  # a field may be as long as a line
 
@@ -70,7 +79,7 @@ def read_header(obj: SourceObject, path: Path, label: str) -> list[str]:
     if first is None or is_blank(first.content.removeprefix(UTF8_BOM)):
         raise FileUnreadable(obj.name, label, "no header line (the first line is empty)")
     if first.content.startswith(UTF8_BOM):
-        first = PhysicalLine(first.number, first.content[len(UTF8_BOM):], first.length - len(UTF8_BOM))
+        first = PhysicalLine(first.number, first.content[len(UTF8_BOM) :], first.length - len(UTF8_BOM))
     problem = line_problem(first)
     if problem:
         raise FileUnreadable(obj.name, label, f"header line: {problem}")
@@ -87,8 +96,9 @@ def bad_lines_table(con: duckdb.DuckDBPyConnection) -> ChunkedTable:
 
 def parse_csv_file(con: duckdb.DuckDBPyConnection, path: Path, width: int) -> tuple[ChunkedTable, ChunkedTable]:
     """(good, bad) temp tables: good `c0..c<width-1>` ('' as null), `_line`; bad as `bad_lines_table`."""
-    good = ChunkedTable(con, "csvgood", [(f"c{i}", "text") for i in range(width)] + [("_line", "bigint")],
-                        empty_as_null=True)
+    good = ChunkedTable(
+        con, "csvgood", [(f"c{i}", "text") for i in range(width)] + [("_line", "bigint")], empty_as_null=True
+    )
     bad = bad_lines_table(con)
     try:
         with open(path, "rb") as handle:
@@ -124,8 +134,10 @@ def _add_clean_block(block: LineBlock, width: int, good: ChunkedTable, bad: Chun
         lines = pc.replace_substring_regex(lines, "\r$", "")
     numbers = pa.array(range(block.first, block.first + block.count), pa.int64())
     fields = pc.split_pattern(lines, ",")
-    simple = pc.and_(pc.and_not(pc.equal(pc.list_value_length(fields), width), pc.match_substring(lines, '"')),
-                     pc.not_equal(numbers, 1))
+    simple = pc.and_(
+        pc.and_not(pc.equal(pc.list_value_length(fields), width), pc.match_substring(lines, '"')),
+        pc.not_equal(numbers, 1),
+    )
     if width == 1:  # a blank line splits into one field too
         simple = pc.and_not(simple, pc.match_substring_regex(lines, "^[ \t]*$"))
     simple_fields = fields.filter(simple)
@@ -156,9 +168,15 @@ def outcomes_of_lines(path: Path, numbers: Iterable[int], width: int) -> dict[in
                 if block.first + block.count > last:
                     break
                 continue
-            lines = block.lines if block.lines is not None else [
-                PhysicalLine(n, t.encode(), len(t.encode())) for n, t in enumerate(block.texts(), block.first)
-                if n in wanted]
+            lines = (
+                block.lines
+                if block.lines is not None
+                else [
+                    PhysicalLine(n, t.encode(), len(t.encode()))
+                    for n, t in enumerate(block.texts(), block.first)
+                    if n in wanted
+                ]
+            )
             for line in lines:
                 if line.number in wanted:
                     found[line.number] = (line_text(line), line_outcome(line, width)[1])

@@ -3,6 +3,7 @@
 `duckdb_safe` only for inputs on which DuckDB's `read_csv` cannot lose or misread a line
 (docs/decisions/0012).
 """
+
 from __future__ import annotations
 
 import codecs
@@ -58,8 +59,9 @@ def scan_csv(path: Path) -> CsvScan:
             quotes += block_quotes
             if block_crs or seam == b"\r\n":
                 crlfs += block.count(b"\r\n") + (seam == b"\r\n")
-            if (block_quotes or b'"' in seam) and (_QUOTE_NEXT_TO_BLANK.search(block)
-                                                  or _QUOTE_NEXT_TO_BLANK.search(seam)):
+            if (block_quotes or b'"' in seam) and (
+                _QUOTE_NEXT_TO_BLANK.search(block) or _QUOTE_NEXT_TO_BLANK.search(seam)
+            ):
                 return _unsafe("quote next to a space or tab")
             previous = block[-1:]
     try:

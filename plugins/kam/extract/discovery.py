@@ -4,6 +4,7 @@ A file belongs to the object whose name is the longest prefix of the file's stem
 (`order_lines_part1.csv` is `order_lines`, `orders_part2.csv` is `orders`), with
 an extension the system allows. Files are loaded in binary order of their names.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,8 +31,7 @@ def object_of(file_name: str, objects: list[str], extensions: tuple[str, ...]) -
     return max(matches, key=len) if matches else None
 
 
-def files_by_object(folder: str | Path, objects: list[str],
-                    extensions: tuple[str, ...]) -> dict[str, list[Path]]:
+def files_by_object(folder: str | Path, objects: list[str], extensions: tuple[str, ...]) -> dict[str, list[Path]]:
     """The files of `folder` per object (every object present as a key), sorted by name."""
     path = Path(folder)
     if not path.is_dir():

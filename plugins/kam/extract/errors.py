@@ -1,4 +1,5 @@
 """The one exception extraction raises for a source it cannot read as the contract says."""
+
 from __future__ import annotations
 
 

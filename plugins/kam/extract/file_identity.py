@@ -4,11 +4,12 @@ A file whose source label and sha256 are both in `meta.loaded_files` is not read
 again; a known label with another sha256 is a changed file, read again as a whole
 (decision 0009, "What was read").
 """
+
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from kam.extract.errors import FileUnreadable
@@ -35,5 +36,5 @@ def file_version(obj: str, path: Path, label: str) -> FileVersion:
                 digest.update(chunk)
     except OSError as exc:
         raise FileUnreadable(obj, label, f"cannot open the file ({exc.strerror or exc})") from exc
-    mtime = datetime.fromtimestamp(stat.st_mtime, timezone.utc).replace(tzinfo=None)
+    mtime = datetime.fromtimestamp(stat.st_mtime, UTC).replace(tzinfo=None)
     return FileVersion(path=path, label=label, sha256=digest.hexdigest(), size=stat.st_size, mtime=mtime)

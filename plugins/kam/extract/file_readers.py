@@ -3,6 +3,7 @@
 Every physical line becomes a good or a quarantined row; a file that cannot be read at all raises
 `FileUnreadable` (docs/decisions/0012).
 """
+
 from __future__ import annotations
 
 import logging
@@ -43,8 +44,7 @@ def _raw_json(names: list[str]) -> str:
     return f"json_object({parts})" if names else "'{}'"
 
 
-def parquet_schema(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path,
-                   label: str) -> list[tuple[str, str]]:
+def parquet_schema(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, label: str) -> list[tuple[str, str]]:
     """(name, DuckDB type) of each Parquet column."""
     try:
         described = con.execute(f"describe select * from read_parquet({quote_literal(str(path))})").fetchall()
@@ -96,8 +96,17 @@ def stage_csv(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, lab
         if bad is not None:
             bad.drop()
         return [good]
-    return [good, StagedSource(table=bad.name, source=label, columns={c: "null" for c in obj.column_names},
-                               raw="to_json(_bad_line)", row="_line", parse_error="_parse_reason")]
+    return [
+        good,
+        StagedSource(
+            table=bad.name,
+            source=label,
+            columns=dict.fromkeys(obj.column_names, "null"),
+            raw="to_json(_bad_line)",
+            row="_line",
+            parse_error="_parse_reason",
+        ),
+    ]
 
 
 def stage_jsonl(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, label: str) -> list[StagedSource]:
@@ -106,8 +115,16 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, l
         table = parse_jsonl_file(con, obj, path, label)
     except OSError as exc:
         raise _open_error(obj, label, exc) from exc
-    return [StagedSource(table=table.name, source=label, row="_line", raw="_raw_text", parse_error="_parse_reason",
-                         columns={c: f"c{i}" for i, c in enumerate(obj.column_names)})]
+    return [
+        StagedSource(
+            table=table.name,
+            source=label,
+            row="_line",
+            raw="_raw_text",
+            parse_error="_parse_reason",
+            columns={c: f"c{i}" for i, c in enumerate(obj.column_names)},
+        )
+    ]
 
 
 def stage_parquet(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, label: str) -> list[StagedSource]:
@@ -120,11 +137,11 @@ def stage_parquet(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path,
     try:
         con.execute(
             f"create temp table {table} as select {selects}, file_row_number + 1 as _line "
-            f"from read_parquet({quote_literal(str(path))}, file_row_number=true)")
+            f"from read_parquet({quote_literal(str(path))}, file_row_number=true)"
+        )
     except duckdb.Error as exc:
         raise FileUnreadable(obj.name, label, f"not a readable Parquet file ({_first_line(exc)})") from exc
-    return [StagedSource(table=table, source=label, columns=_positional(obj, names), raw=_raw_json(names),
-                         row="_line")]
+    return [StagedSource(table=table, source=label, columns=_positional(obj, names), raw=_raw_json(names), row="_line")]
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, label: str) -> list[StagedSource]:

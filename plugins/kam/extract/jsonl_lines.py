@@ -3,6 +3,7 @@
 Values are kept as their source text (`1e3` stays `1e3`), so JSONL and CSV stage alike
 (docs/decisions/0012).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,14 @@ from kam.contract import SourceObject
 from kam.extract.arrow_staging import ChunkedTable
 from kam.extract.errors import FileUnreadable
 from kam.extract.physical_lines import (
-    CONTROL_BYTES, UTF8_BOM, PhysicalLine, is_blank, line_problem, line_text, read_line_blocks)
-
+    CONTROL_BYTES,
+    UTF8_BOM,
+    PhysicalLine,
+    is_blank,
+    line_problem,
+    line_text,
+    read_line_blocks,
+)
 
 # a string value may hold tab, LF and CR (written as escapes); other control characters are bad values
 _VALUE_CONTROL_RE = re.compile("[" + re.escape(CONTROL_BYTES.replace(b"\n", b"").replace(b"\r", b"").decode()) + "]")
@@ -43,8 +50,9 @@ def _not_json(constant: str) -> object:
     raise ValueError(f"{constant} is not JSON")
 
 
-_SCAN = json.JSONDecoder(object_pairs_hook=_unique_pairs, parse_int=str, parse_float=str,
-                         parse_constant=_not_json, strict=False).scan_once
+_SCAN = json.JSONDecoder(
+    object_pairs_hook=_unique_pairs, parse_int=str, parse_float=str, parse_constant=_not_json, strict=False
+).scan_once
 _JSON_WHITESPACE = " \t\r\n"
 # JSON escapes that decode to a control character (other than tab, LF, CR); a hit only means "look closer"
 _CONTROL_ESCAPES = ("\\u00", "\\u007", "\\b", "\\f")
@@ -113,8 +121,12 @@ class _JsonlStaging:
 
     def __init__(self, con: duckdb.DuckDBPyConnection, names: list[str]):
         self.names = names
-        self.table = ChunkedTable(con, "jsonl", [(f"c{i}", "text") for i in range(len(names))]
-                                  + [("_line", "bigint"), ("_raw_text", "text"), ("_parse_reason", "text")])
+        self.table = ChunkedTable(
+            con,
+            "jsonl",
+            [(f"c{i}", "text") for i in range(len(names))]
+            + [("_line", "bigint"), ("_raw_text", "text"), ("_parse_reason", "text")],
+        )
         self.blank_row = [None] * len(names)
         self.keys: set[str] = set()
         self.objects = 0
@@ -137,7 +149,7 @@ class _JsonlStaging:
 
     def add_line(self, line: PhysicalLine) -> None:
         if line.number == 1 and line.content.startswith(UTF8_BOM):
-            line = PhysicalLine(1, line.content[len(UTF8_BOM):], line.length - len(UTF8_BOM))
+            line = PhysicalLine(1, line.content[len(UTF8_BOM) :], line.length - len(UTF8_BOM))
         problem = line_problem(line)
         if problem is None and is_blank(line.content):
             return

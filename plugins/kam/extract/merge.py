@@ -7,6 +7,7 @@ it in a contract value, so re-reading the same rows changes nothing. Every row
 inserted or replaced in raw.<object> is also appended to raw_history.<object>
 with the run's as-of date, in the same transaction (decision 0009).
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,23 +25,28 @@ def _v(name: str) -> str:
 def next_load_seq_base(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> int:
     """Greatest `_load_seq` so far (raw, its history and this object's quarantined rows);
     new rows count up from it, so every load orders after everything before."""
-    return con.execute(f"""
+    return con.execute(
+        f"""
         select greatest(
             (select coalesce(max(_load_seq), 0) from raw.{obj.name}),
             (select coalesce(max(_load_seq), 0) from raw_history.{obj.name}),
             (select coalesce(max(load_seq), 0) from quarantine.rows where object = ?))
-    """, [obj.name]).fetchone()[0]
+    """,
+        [obj.name],
+    ).fetchone()[0]
 
 
-def quarantine_bad_rows(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: str, reads: str,
-                        run_id: str, as_of: date) -> int:
+def quarantine_bad_rows(
+    con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: str, reads: str, run_id: str, as_of: date
+) -> int:
     """Insert the bad rows of `checked` not quarantined yet; returns rows inserted.
 
     `reads` is a table (source, version) of the sources read. A file's bad row is known by
     (object, source, version, row_number), a table's by (object, source, raw).
     """
     before = con.execute("select count(*) from quarantine.rows").fetchone()[0]
-    con.execute(f"""
+    con.execute(
+        f"""
         insert into quarantine.rows (object, reason, source, row_number, raw, run_id, quarantined_at,
                                      as_of_date, version, key_text, load_seq)
         select ?, c._reason, c._source, c._row, c._raw, ?, current_timestamp, ?, r.version, c._key_text, c._load_seq
@@ -51,16 +57,17 @@ def quarantine_bad_rows(con: duckdb.DuckDBPyConnection, obj: SourceObject, check
               where q.object = ? and q.source = c._source
                 and (case when c._source like 'table:%' then q.raw is not distinct from c._raw
                           else q.version = r.version and q.row_number = c._row end))
-    """, [obj.name, run_id, as_of, obj.name])
+    """,
+        [obj.name, run_id, as_of, obj.name],
+    )
     return con.execute("select count(*) from quarantine.rows").fetchone()[0] - before
 
 
-def merge_into_raw(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: str, run_id: str,
-                   as_of: date) -> int:
+def merge_into_raw(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: str, run_id: str, as_of: date) -> int:
     """Merge the winning valid rows of `checked` into raw.<object> and append them to
     raw_history.<object> (as of `as_of`); returns rows inserted or replaced."""
     keys = ", ".join(_v(k) for k in obj.key)
-    order = ("v__updated_at desc, _load_seq desc" if obj.has_updated_at else "_load_seq desc")
+    order = "v__updated_at desc, _load_seq desc" if obj.has_updated_at else "_load_seq desc"
     best, winners = temp_name("best"), temp_name("win")
     con.execute(f"""
         create temp table {best} as
@@ -90,13 +97,19 @@ def merge_into_raw(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: s
     if changed:
         columns = ", ".join(quote_ident(c) for c in obj.column_names)
         values = ", ".join(_v(c) for c in obj.column_names)
-        con.execute(f"""
+        con.execute(
+            f"""
             insert into raw.{obj.name} ({columns}, _source, _row, _run_id, _load_seq)
             select {values}, _source, _row, ?, _load_seq from {winners}
-        """, [run_id])
-        con.execute(f"""
+        """,
+            [run_id],
+        )
+        con.execute(
+            f"""
             insert into raw_history.{obj.name} ({columns}, _source, _row, _run_id, _load_seq, _as_of_date)
             select {values}, _source, _row, ?, _load_seq, ? from {winners}
-        """, [run_id, as_of])
+        """,
+            [run_id, as_of],
+        )
     con.execute(f"drop table {winners}")
     return changed

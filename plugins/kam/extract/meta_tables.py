@@ -3,14 +3,21 @@
 Created (or migrated with ADD COLUMN IF NOT EXISTS) here; columns added by docs/decisions/0009 come
 last, so read them by name, not by position.
 """
+
 from __future__ import annotations
 
 from datetime import date
 
 import duckdb
 
-from kam.contract import OBJECTS, QUARANTINE_ADDED_COLUMNS, QUARANTINE_DDL, SourceObject, history_table_ddl, \
-    raw_table_ddl
+from kam.contract import (
+    OBJECTS,
+    QUARANTINE_ADDED_COLUMNS,
+    QUARANTINE_DDL,
+    SourceObject,
+    history_table_ddl,
+    raw_table_ddl,
+)
 
 SCHEMAS = ("raw", "raw_history", "quarantine", "meta")
 #: as-of date given to the versions a warehouse held before raw_history existed
@@ -58,28 +65,33 @@ def seed_history(con: duckdb.DuckDBPyConnection, obj: SourceObject) -> int:
     A warehouse loaded before raw_history existed thereby keeps its versions reproducible:
     every later version is appended with a later as-of date.
     """
-    history_empty = con.execute(f"select count(*) = 0 from (select 1 from raw_history.{obj.name} limit 1)"
-                                ).fetchone()[0]
+    history_empty = con.execute(f"select count(*) = 0 from (select 1 from raw_history.{obj.name} limit 1)").fetchone()[
+        0
+    ]
     if not history_empty:
         return 0
     columns = ", ".join(f'"{c}"' for c in obj.column_names) + ", _source, _row, _run_id, _load_seq"
-    con.execute(f"insert into raw_history.{obj.name} ({columns}, _as_of_date) "
-                f"select {columns}, ? from raw.{obj.name}", [HISTORY_SEED_AS_OF])
+    con.execute(
+        f"insert into raw_history.{obj.name} ({columns}, _as_of_date) select {columns}, ? from raw.{obj.name}",
+        [HISTORY_SEED_AS_OF],
+    )
     return con.execute(f"select count(*) from raw_history.{obj.name}").fetchone()[0]
 
 
 def known_file_versions(con: duckdb.DuckDBPyConnection, obj: str) -> dict[str, set[str | None]]:
     """Per source label of `obj`: the sha256 of every version loaded (None for rows older than 0009)."""
     known: dict[str, set[str | None]] = {}
-    for source, sha256 in con.execute("select source, sha256 from meta.loaded_files where object = ?",
-                                      [obj]).fetchall():
+    for source, sha256 in con.execute(
+        "select source, sha256 from meta.loaded_files where object = ?", [obj]
+    ).fetchall():
         known.setdefault(source, set()).add(sha256)
     return known
 
 
 def files_of_run(con: duckdb.DuckDBPyConnection, obj: str, run_id: str) -> list[str]:
-    rows = con.execute("select distinct source from meta.loaded_files where object = ? and run_id = ? "
-                       "order by source", [obj, run_id]).fetchall()
+    rows = con.execute(
+        "select distinct source from meta.loaded_files where object = ? and run_id = ? order by source", [obj, run_id]
+    ).fetchall()
     return [r[0] for r in rows]
 
 
@@ -91,7 +103,8 @@ def latest_extracted_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
     """
     present = con.execute(
         "select count(*) from information_schema.columns where table_catalog = current_database() "
-        "and table_schema = 'meta' and table_name = 'extract_runs' and column_name = 'as_of_date'").fetchone()[0]
+        "and table_schema = 'meta' and table_name = 'extract_runs' and column_name = 'as_of_date'"
+    ).fetchone()[0]
     if not present:
         return None
     return con.execute("select max(as_of_date) from meta.extract_runs").fetchone()[0]
@@ -113,35 +126,73 @@ def record_watermark(con: duckdb.DuckDBPyConnection, obj: str, watermark, run_id
     con.execute("insert into meta.watermarks values (?, ?, ?)", [obj, watermark, run_id])
 
 
-def record_loaded_file(con: duckdb.DuckDBPyConnection, obj: str, source: str, size: int, mtime,
-                       sha256: str, rows: int, run_id: str, as_of: date) -> None:
-    con.execute("insert into meta.loaded_files (object, source, size, mtime, run_id, loaded_at, sha256, rows, "
-                "as_of_date) values (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?)",
-                [obj, source, size, mtime, run_id, sha256, rows, as_of])
+def record_loaded_file(
+    con: duckdb.DuckDBPyConnection,
+    obj: str,
+    source: str,
+    size: int,
+    mtime,
+    sha256: str,
+    rows: int,
+    run_id: str,
+    as_of: date,
+) -> None:
+    con.execute(
+        "insert into meta.loaded_files (object, source, size, mtime, run_id, loaded_at, sha256, rows, "
+        "as_of_date) values (?, ?, ?, ?, ?, current_timestamp, ?, ?, ?)",
+        [obj, source, size, mtime, run_id, sha256, rows, as_of],
+    )
 
 
-def record_source_read(con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, obj: str, source: str,
-                       version: str, rows_read: int, rows_bad: int, read_at) -> None:
-    con.execute("insert into meta.source_reads (as_of_date, run_id, object, source, version, rows_read, "
-                "rows_bad, read_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
-                [as_of, run_id, obj, source, version, rows_read, rows_bad, read_at])
+def record_source_read(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    run_id: str,
+    obj: str,
+    source: str,
+    version: str,
+    rows_read: int,
+    rows_bad: int,
+    read_at,
+) -> None:
+    con.execute(
+        "insert into meta.source_reads (as_of_date, run_id, object, source, version, rows_read, "
+        "rows_bad, read_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [as_of, run_id, obj, source, version, rows_read, rows_bad, read_at],
+    )
 
 
-def record_source_error(con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, obj: str, source: str,
-                        error: str) -> None:
-    con.execute("insert into meta.source_errors (as_of_date, run_id, object, source, error, recorded_at) "
-                "values (?, ?, ?, ?, ?, current_timestamp)", [as_of, run_id, obj, source, error])
+def record_source_error(
+    con: duckdb.DuckDBPyConnection, as_of: date, run_id: str, obj: str, source: str, error: str
+) -> None:
+    con.execute(
+        "insert into meta.source_errors (as_of_date, run_id, object, source, error, recorded_at) "
+        "values (?, ?, ?, ?, ?, current_timestamp)",
+        [as_of, run_id, obj, source, error],
+    )
 
 
-def record_run(con: duckdb.DuckDBPyConnection, run_id: str, obj: str, rows_read: int, rows_loaded: int,
-               rows_quarantined: int, raw_rows_changed: int, started_at, finished_at, as_of: date) -> tuple:
+def record_run(
+    con: duckdb.DuckDBPyConnection,
+    run_id: str,
+    obj: str,
+    rows_read: int,
+    rows_loaded: int,
+    rows_quarantined: int,
+    raw_rows_changed: int,
+    started_at,
+    finished_at,
+    as_of: date,
+) -> tuple:
     """Add this attempt's figures to the (run, object) row; a rerun adds only what it newly did.
 
     Returns the accumulated (rows_read, rows_loaded, rows_quarantined, raw_rows_changed).
     """
     previous = con.execute(
         "select rows_read, rows_loaded, rows_quarantined, raw_rows_changed, started_at "
-        "from meta.extract_runs where run_id = ? and object = ?", [run_id, obj]).fetchone()
+        "from meta.extract_runs where run_id = ? and object = ?",
+        [run_id, obj],
+    ).fetchone()
     if previous:
         rows_read += previous[0]
         rows_loaded += previous[1]
@@ -149,8 +200,9 @@ def record_run(con: duckdb.DuckDBPyConnection, run_id: str, obj: str, rows_read:
         raw_rows_changed += previous[3]
         started_at = previous[4]
         con.execute("delete from meta.extract_runs where run_id = ? and object = ?", [run_id, obj])
-    con.execute("insert into meta.extract_runs (run_id, object, rows_read, rows_loaded, rows_quarantined, "
-                "raw_rows_changed, started_at, finished_at, as_of_date) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [run_id, obj, rows_read, rows_loaded, rows_quarantined, raw_rows_changed, started_at,
-                 finished_at, as_of])
+    con.execute(
+        "insert into meta.extract_runs (run_id, object, rows_read, rows_loaded, rows_quarantined, "
+        "raw_rows_changed, started_at, finished_at, as_of_date) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [run_id, obj, rows_read, rows_loaded, rows_quarantined, raw_rows_changed, started_at, finished_at, as_of],
+    )
     return rows_read, rows_loaded, rows_quarantined, raw_rows_changed

@@ -3,6 +3,7 @@
 `line_problem` names what makes a line unusable before any format is parsed (too long, not UTF-8,
 a raw control character); see docs/decisions/0012.
 """
+
 from __future__ import annotations
 
 import re
@@ -98,6 +99,7 @@ class LineBlock:
     limit: then `text` holds the lines (each ending in LF, or CRLF when `crlf`; the
     last maybe in nothing) and no line needs `line_problem`. Otherwise `lines`.
     """
+
     first: int
     count: int
     text: str | None
@@ -106,7 +108,7 @@ class LineBlock:
 
     def texts(self) -> list[str]:
         """The lines of a clean block, without line ends."""
-        texts = self.text.split("\n")[:self.count]
+        texts = self.text.split("\n")[: self.count]
         return [t[:-1] if t.endswith("\r") else t for t in texts] if self.crlf else texts
 
 
@@ -117,8 +119,11 @@ def _strip_cr(piece: bytes) -> bytes:
 def _block(first: int, chunk: bytes, pieces: list[bytes]) -> LineBlock:
     marks = chunk.translate(None, _NOT_CONTROL)
     crs = marks.count(b"\r")
-    clean = (len(marks) == crs + marks.count(b"\n") and crs == chunk.count(b"\r\n")
-             and max(map(len, pieces), default=0) <= MAX_LINE_BYTES)
+    clean = (
+        len(marks) == crs + marks.count(b"\n")
+        and crs == chunk.count(b"\r\n")
+        and max(map(len, pieces), default=0) <= MAX_LINE_BYTES
+    )
     if clean:
         try:
             text = chunk.decode("utf-8")

@@ -6,6 +6,7 @@ the owner only (files 0600, folders 0700). A warehouse file extraction creates i
 also chmod-ed to 0600 explicitly. Existing files keep the mode their owner gave them.
 The umask is process-wide: extraction runs in its own task process.
 """
+
 from __future__ import annotations
 
 import contextlib

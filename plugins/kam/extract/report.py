@@ -1,4 +1,5 @@
 """What one extraction run did, per object: the figures the gate and the DAG read."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -47,7 +48,7 @@ class ExtractReport:
     as_of: date | None = None
     mode: str = NIGHTLY
 
-    def merge(self, other: "ExtractReport") -> "ExtractReport":
+    def merge(self, other: ExtractReport) -> ExtractReport:
         self.objects.update(other.objects)
         if other.mode == BACKFILL:
             self.mode = BACKFILL
@@ -60,8 +61,12 @@ class ExtractReport:
 
     def to_dict(self) -> dict:
         """Plain JSON-able dict (for XCom and the CLI)."""
-        result = {"run_id": self.run_id, "as_of": self.as_of.isoformat() if self.as_of else None,
-                  "mode": self.mode, "objects": {}}
+        result = {
+            "run_id": self.run_id,
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "mode": self.mode,
+            "objects": {},
+        }
         for name, rep in self.objects.items():
             item = asdict(rep)
             item["watermark"] = rep.watermark.isoformat() if rep.watermark else None

@@ -6,6 +6,7 @@ column (integers as decimal text, ISO dates/timestamps, plain decimals). Tables
 with `updated_at` are read from (watermark - lookback) on, compared on the date
 prefix one day earlier still, so text timestamps with any offset are safe.
 """
+
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -27,7 +28,7 @@ def engine_url(url: str) -> str:
     `postgresql://` (or `postgres://`) as psycopg 3, while psycopg2 is what is installed."""
     for bare in ("postgresql://", "postgres://"):
         if url.startswith(bare):
-            return "postgresql+psycopg2://" + url[len(bare):]
+            return "postgresql+psycopg2://" + url[len(bare) :]
     return url
 
 
@@ -70,17 +71,24 @@ def _arrow_column(values: tuple) -> pa.Array:
     try:
         return pa.array(values)
     except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, OverflowError):
-        return pa.array([None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v))
-                         for v in values], type=pa.string())
+        return pa.array(
+            [None if v is None else (v.isoformat() if hasattr(v, "isoformat") else str(v)) for v in values],
+            type=pa.string(),
+        )
 
 
-def stage_table(con: duckdb.DuckDBPyConnection, engine: sa.Engine, url: str, obj: SourceObject,
-                columns_present: list[str], since: str | None) -> tuple[StagedSource, int]:
+def stage_table(
+    con: duckdb.DuckDBPyConnection,
+    engine: sa.Engine,
+    url: str,
+    obj: SourceObject,
+    columns_present: list[str],
+    since: str | None,
+) -> tuple[StagedSource, int]:
     """Stream the table's contract columns (rows since `since`) into a text temp table."""
     names = [c for c in columns_present if c in obj.column_names]
     table = temp_name("sql")
-    con.execute(f"create temp table {table} ({', '.join(f'c{i} varchar' for i in range(len(names)))}, "
-                f"_line bigint)")
+    con.execute(f"create temp table {table} ({', '.join(f'c{i} varchar' for i in range(len(names)))}, _line bigint)")
     query = sa.select(*[sa.column(n) for n in names]).select_from(sa.table(obj.name))
     if since is not None and obj.has_updated_at:
         query = query.where(sa.column("updated_at") >= since)
@@ -96,9 +104,12 @@ def stage_table(con: duckdb.DuckDBPyConnection, engine: sa.Engine, url: str, obj
         raise ExtractError(f"{obj.name}: cannot read table:{obj.name} from {safe_url(url)}: {exc}") from exc
     raw = "json_object(" + ", ".join(f"{quote_literal(n)}, c{i}" for i, n in enumerate(names)) + ")"
     staged = StagedSource(
-        table=table, source=f"table:{obj.name}",
+        table=table,
+        source=f"table:{obj.name}",
         columns={c: (f"c{names.index(c)}" if c in names else "null") for c in obj.column_names},
-        raw=raw, row="_line")
+        raw=raw,
+        row="_line",
+    )
     return staged, read
 
 
@@ -118,5 +129,3 @@ def _insert_chunk(con: duckdb.DuckDBPyConnection, table: str, names: list[str], 
     finally:
         con.unregister(view)
     return offset + len(rows)
-
-

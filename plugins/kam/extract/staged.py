@@ -6,6 +6,7 @@ Readers produce a `StagedSource`; validation turns it into typed, checked rows.
 text (untrimmed; NULL when the column is absent), `raw` gives the original row as
 JSON text, `parse_error` a reason for rows that could not even be parsed.
 """
+
 from __future__ import annotations
 
 import itertools

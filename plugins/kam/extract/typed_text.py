@@ -4,6 +4,7 @@ Dates become `YYYY-MM-DD`, timestamps `YYYY-MM-DD HH:MM:SS[.ffffff]` (with `Z`
 when the value carries a time zone: it is converted to UTC first), decimals and
 integers their plain decimal text, booleans `true`/`false`.
 """
+
 from __future__ import annotations
 
 

@@ -4,9 +4,10 @@ Values are trimmed (empty = null); each contract column gets its converted value
 when it breaks sources.md's contract, a reason; `_reason` joins them with '; ' (null = valid).
 Timestamps more than a day after `extracted_at` are bad, so one can never become a watermark.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from kam.contract import SQL_TYPES, Column, SourceObject
 from kam.extract.staged import StagedSource, quote_ident, quote_literal
@@ -15,10 +16,11 @@ WHITESPACE = "' \t\r\n'"
 DATE_RE = r"\d{4}-\d{2}-\d{2}"
 NUMBER_RE = r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?"
 # a plain date (midnight), or date, T or space, HH:MM[:SS[.fraction]], then Z or an offset or nothing (UTC)
-TIMESTAMP_RE = (r"\d{4}-\d{2}-\d{2}([Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?"
-                r"([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?")
-PATTERNS = {"date": DATE_RE, "timestamp": TIMESTAMP_RE, "decimal": NUMBER_RE, "rate": NUMBER_RE,
-            "integer": NUMBER_RE}
+TIMESTAMP_RE = (
+    r"\d{4}-\d{2}-\d{2}([Tt ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?"
+    r"([Zz]|[+-]([01]\d|2[0-3])(:?[0-5]\d)?)?)?"
+)
+PATTERNS = {"date": DATE_RE, "timestamp": TIMESTAMP_RE, "decimal": NUMBER_RE, "rate": NUMBER_RE, "integer": NUMBER_RE}
 EARLIEST_DATE, LATEST_DATE = "1900-01-01", "2100-12-31"
 FUTURE_TOLERANCE = timedelta(days=1)
 TRUE_WORDS = ("true", "1", "yes")
@@ -71,8 +73,10 @@ def _converted(col: Column) -> str:
     if kind == "integer":
         return f"case when {_w(col)} = trunc({_w(col)}) then try_cast({_w(col)} as bigint) end"
     if kind == "boolean":
-        return (f"case when lower({t}) in {_in_list(TRUE_WORDS)} then true "
-                f"when lower({t}) in {_in_list(FALSE_WORDS)} then false end")
+        return (
+            f"case when lower({t}) in {_in_list(TRUE_WORDS)} then true "
+            f"when lower({t}) in {_in_list(FALSE_WORDS)} then false end"
+        )
     if kind == "enum":
         return f"case when lower({t}) in {_in_list(col.enum)} then lower({t}) end"
     if kind == "currency":
@@ -125,13 +129,17 @@ def _column_reason(col: Column, is_key: bool, latest_timestamp: str) -> str:
     if kind == "date":
         whens.append(f"when not {m} then {_reason(col, 'not a date')}")
         whens.append(f"when {v} is null then {_reason(col, 'unparseable date')}")
-        whens.append(f"when {_date_range_violation(col)} then "
-                     f"{_reason(col, f'date out of range {EARLIEST_DATE}..{LATEST_DATE}')}")
+        whens.append(
+            f"when {_date_range_violation(col)} then "
+            f"{_reason(col, f'date out of range {EARLIEST_DATE}..{LATEST_DATE}')}"
+        )
     elif kind == "timestamp":
         whens.append(f"when not {m} then {_reason(col, 'not a timestamp')}")
         whens.append(f"when {v} is null then {_reason(col, 'unparseable timestamp')}")
-        whens.append(f"when {_date_range_violation(col)} then "
-                     f"{_reason(col, f'date out of range {EARLIEST_DATE}..{LATEST_DATE}')}")
+        whens.append(
+            f"when {_date_range_violation(col)} then "
+            f"{_reason(col, f'date out of range {EARLIEST_DATE}..{LATEST_DATE}')}"
+        )
         whens.append(f"when {v} > {latest_timestamp} then {_reason(col, 'timestamp in the future')}")
     elif kind in ("decimal", "rate", "integer"):
         whens.append(f"when not {m} then {_reason(col, 'not a number')}")
@@ -158,23 +166,26 @@ def _key_text(obj: SourceObject) -> str:
 
 def _utc_naive(moment: datetime | None) -> datetime:
     if moment is None:
-        return datetime.now(timezone.utc).replace(tzinfo=None)
+        return datetime.now(UTC).replace(tzinfo=None)
     if moment.tzinfo is not None:
-        return moment.astimezone(timezone.utc).replace(tzinfo=None)
+        return moment.astimezone(UTC).replace(tzinfo=None)
     return moment
 
 
-def checked_select(obj: SourceObject, staged: StagedSource, seq_offset: int,
-                   extracted_at: datetime | None = None) -> str:
+def checked_select(
+    obj: SourceObject, staged: StagedSource, seq_offset: int, extracted_at: datetime | None = None
+) -> str:
     """SELECT producing, per staged row: v__<col> typed values, _source, _row, _load_seq, _reason, _raw,
     _key_text. `extracted_at` is the moment of extraction (naive = UTC; None = now)."""
     latest = _utc_naive(extracted_at) + FUTURE_TOLERANCE
     latest_timestamp = f"timestamp '{latest.isoformat(sep=' ')}'"
-    trimmed = ", ".join(
-        f"nullif(trim({staged.columns[c.name]}, {WHITESPACE}), '') as {_t(c)}" for c in obj.columns)
+    trimmed = ", ".join(f"nullif(trim({staged.columns[c.name]}, {WHITESPACE}), '') as {_t(c)}" for c in obj.columns)
     shapes = "".join(f", {_shape(c)} as {_m(c)}" for c in obj.columns if _shape(c))
-    wide = "".join(f", case when {_m(c)} then try_cast({_t(c)} as decimal(38,10)) end as {_w(c)}"
-                   for c in obj.columns if c.type == "integer")
+    wide = "".join(
+        f", case when {_m(c)} then try_cast({_t(c)} as decimal(38,10)) end as {_w(c)}"
+        for c in obj.columns
+        if c.type == "integer"
+    )
     converted = ", ".join(f"{_converted(c)} as {_v(c)}" for c in obj.columns)
     key_missing = " or ".join(f"{_t(obj.column(k))} is null" for k in obj.key)
     reasons = [f"case when {key_missing} then 'missing key' end"]

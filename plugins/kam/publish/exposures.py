@@ -3,6 +3,7 @@
 `bi_reporting`'s refs are the published tables; `sales_ops_exports`' `meta.exports` the exported
 ones. Names are checked to be plain identifiers and no export may name a contact's personal data.
 """
+
 from __future__ import annotations
 
 import re

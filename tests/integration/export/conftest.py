@@ -1,4 +1,5 @@
 """Fixtures of the export tests: a fake warehouse with night 1 published."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,9 @@ def published(settings):
     from kam.publish import publish_run
 
     build_candidates(settings.warehouse, 1)
-    publish_run(settings, run_id="night-1", as_of=as_of_of(1), started_at="2026-10-03T02:00:00Z",
-                gate_result_json=PASSED_GATE)
+    publish_run(
+        settings, run_id="night-1", as_of=as_of_of(1), started_at="2026-10-03T02:00:00Z", gate_result_json=PASSED_GATE
+    )
     return settings
 
 

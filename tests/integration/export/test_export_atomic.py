@@ -1,4 +1,5 @@
 """The export folder appears complete or not at all, and a rerun replaces it whole."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,6 +13,7 @@ def _fail_in_the_workbook(monkeypatch):
     def broken(path, tables, **_):
         path.write_bytes(b"PK half a workbook")
         raise OSError("disk full")
+
     monkeypatch.setattr(exporter, "write_workbook", broken)
 
 

@@ -95,7 +95,7 @@ def test_every_sheet_equals_its_csv_with_typed_cells(exported):
         assert all(sheet.column_dimensions[col].width >= 4 for col in ("A", "B")), name
     segments = workbook["customer_segments"]
     header = [c.value for c in segments[1]]
-    row = {h: c for h, c in zip(header, segments[2])}
+    row = dict(zip(header, segments[2]))
     assert row["revenue_12m"].data_type == "n" and row["revenue_12m"].value == 1001.5
     assert row["is_deleted"].data_type == "b" and row["is_deleted"].value is False
     assert row["as_of_date"].is_date and row["as_of_date"].value == datetime(2026, 10, 2)

@@ -1,4 +1,5 @@
 """CSV injection (outputs.md v1.1): formula-leading text is `'`-prefixed in the CSVs, plain text in the workbook."""
+
 from __future__ import annotations
 
 import csv
@@ -29,10 +30,20 @@ def test_formula_like_text_gets_a_leading_quote_in_csv(text):
     assert excel_value(text) == text
 
 
-@pytest.mark.parametrize("value, text", [
-    (-42, "-42"), (Decimal("-0.05"), "-0.05"), (-1.5, "-1.5"), (float("-inf"), "-inf"),
-    (date(2026, 1, 2), "2026-01-02"), ("x=1", "x=1"), (" =x", " =x"), ("", ""), ("Müller", "Müller"),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (-42, "-42"),
+        (Decimal("-0.05"), "-0.05"),
+        (-1.5, "-1.5"),
+        (float("-inf"), "-inf"),
+        (date(2026, 1, 2), "2026-01-02"),
+        ("x=1", "x=1"),
+        (" =x", " =x"),
+        ("", ""),
+        ("Müller", "Müller"),
+    ],
+)
 def test_numbers_dates_and_other_text_are_untouched(value, text):
     assert csv_text(value) == text
 
@@ -47,12 +58,15 @@ def injected_export(settings):
     con = duckdb.connect(settings.warehouse)
     try:
         for customer, text in INJECTIONS.items():
-            con.execute("update marts.customer_segments set customer_name = ?, account_manager = ? "
-                        "where customer_id = ?", [text, text, customer])
+            con.execute(
+                "update marts.customer_segments set customer_name = ?, account_manager = ? where customer_id = ?",
+                [text, text, customer],
+            )
     finally:
         con.close()
-    publish_run(settings, run_id="night-1", as_of="2026-10-02", started_at="2026-10-03T02:00:00Z",
-                gate_result_json=PASSED_GATE)
+    publish_run(
+        settings, run_id="night-1", as_of="2026-10-02", started_at="2026-10-03T02:00:00Z", gate_result_json=PASSED_GATE
+    )
     return export_run(settings, run_id="night-1", as_of="2026-10-02")
 
 

@@ -1,4 +1,5 @@
 """The export files depend on the data only: a workbook written twice, and a backfill's export, are byte-identical."""
+
 from __future__ import annotations
 
 import hashlib
@@ -51,8 +52,15 @@ def test_the_export_of_a_backfill_equals_what_the_night_exported(settings):
     night_1 = _publish_and_export_nights(settings)
 
     d1 = build_candidates(settings.warehouse, 1, schema="marts_backfill")
-    result = publish_run(settings, run_id="backfill-1", as_of=d1, started_at="2026-10-09T02:00:00Z",
-                         gate_result_json=PASSED_GATE, mode="backfill", candidates_schema="marts_backfill")
+    result = publish_run(
+        settings,
+        run_id="backfill-1",
+        as_of=d1,
+        started_at="2026-10-09T02:00:00Z",
+        gate_result_json=PASSED_GATE,
+        mode="backfill",
+        candidates_schema="marts_backfill",
+    )
     backfill_1 = _files(export_run(settings, run_id="backfill-1", as_of=d1, candidates_schema="marts_backfill"))
 
     assert result.mode == "backfill"
@@ -72,12 +80,22 @@ def test_the_export_of_a_backfill_equals_what_the_night_exported(settings):
 def test_a_backfill_export_refuses_candidates_of_another_date(settings):
     _publish_and_export_nights(settings)
     d1 = build_candidates(settings.warehouse, 1, schema="marts_backfill")
-    publish_run(settings, run_id="backfill-1", as_of=d1, started_at="2026-10-09T02:00:00Z",
-                gate_result_json=PASSED_GATE, mode="backfill", candidates_schema="marts_backfill")
+    publish_run(
+        settings,
+        run_id="backfill-1",
+        as_of=d1,
+        started_at="2026-10-09T02:00:00Z",
+        gate_result_json=PASSED_GATE,
+        mode="backfill",
+        candidates_schema="marts_backfill",
+    )
     build_candidates(settings.warehouse, 3, schema="marts_backfill")  # rebuilt since
 
-    with pytest.raises(ExportError, match=r"holds customer_segments as of \[datetime.date\(2026, 10, 4\)\], "
-                                          r"not 2026-10-02: the candidates are not this run's"):
+    with pytest.raises(
+        ExportError,
+        match=r"holds customer_segments as of \[datetime.date\(2026, 10, 4\)\], "
+        r"not 2026-10-02: the candidates are not this run's",
+    ):
         export_run(settings, run_id="backfill-1", as_of=as_of_of(1), candidates_schema="marts_backfill")
 
 
@@ -85,6 +103,9 @@ def test_a_run_that_was_not_published_cannot_be_exported_from_candidates(setting
     _publish_and_export_nights(settings)
     build_candidates(settings.warehouse, 1, schema="marts_backfill")
 
-    with pytest.raises(ExportError, match=r"run 'backfill-1' as of 2026-10-02 is not published in .* "
-                                          r"\(the reporting tables hold run 'night-2' \(as of 2026-10-03\)\)"):
+    with pytest.raises(
+        ExportError,
+        match=r"run 'backfill-1' as of 2026-10-02 is not published in .* "
+        r"\(the reporting tables hold run 'night-2' \(as of 2026-10-03\)\)",
+    ):
         export_run(settings, run_id="backfill-1", as_of=as_of_of(1), candidates_schema="marts_backfill")

@@ -1,4 +1,5 @@
 """How single values are written to CSV and to the workbook."""
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
@@ -9,24 +10,27 @@ import pytest
 from kam.export.values import csv_text, excel_value
 
 
-@pytest.mark.parametrize("value, text", [
-    (None, ""),
-    (True, "true"),
-    (False, "false"),
-    (0, "0"),
-    (-42, "-42"),
-    (Decimal("1234.50"), "1234.50"),
-    (Decimal("-0.05"), "-0.05"),
-    (0.1, "0.1"),
-    (46.0, "46"),
-    (1e-07, "0.0000001"),
-    (-0.0, "0"),
-    (1 / 3, "0.3333333333333333"),
-    (2.5e16, "25000000000000000"),
-    (date(2026, 2, 28), "2026-02-28"),
-    (datetime(2026, 10, 15, 23, 30, tzinfo=timezone(timedelta(hours=-2))), "2026-10-16T01:30:00"),
-    ("Müller, \"Söhne\"", "Müller, \"Söhne\""),
-])
+@pytest.mark.parametrize(
+    "value, text",
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (0, "0"),
+        (-42, "-42"),
+        (Decimal("1234.50"), "1234.50"),
+        (Decimal("-0.05"), "-0.05"),
+        (0.1, "0.1"),
+        (46.0, "46"),
+        (1e-07, "0.0000001"),
+        (-0.0, "0"),
+        (1 / 3, "0.3333333333333333"),
+        (2.5e16, "25000000000000000"),
+        (date(2026, 2, 28), "2026-02-28"),
+        (datetime(2026, 10, 15, 23, 30, tzinfo=timezone(timedelta(hours=-2))), "2026-10-16T01:30:00"),
+        ('Müller, "Söhne"', 'Müller, "Söhne"'),
+    ],
+)
 def test_csv_text(value, text):
     assert csv_text(value) == text
 

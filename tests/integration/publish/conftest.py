@@ -1,4 +1,5 @@
 """Fixtures of the publication tests: settings under tmp_path and a `publish_night` helper."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,6 +19,12 @@ def publish_night(settings):
 
     def publish(night: int, extra: int = 0, run_id: str | None = None):
         as_of = build_candidates(settings.warehouse, night, extra)
-        return publish_run(settings, run_id=run_id or f"night-{night}", as_of=as_of,
-                           started_at=f"{as_of.isoformat()}T23:30:00-01:00", gate_result_json=PASSED_GATE)
+        return publish_run(
+            settings,
+            run_id=run_id or f"night-{night}",
+            as_of=as_of,
+            started_at=f"{as_of.isoformat()}T23:30:00-01:00",
+            gate_result_json=PASSED_GATE,
+        )
+
     return publish

@@ -116,7 +116,7 @@ def test_a_failed_gate_is_refused_and_changes_nothing(settings, publish_night):
     publish_night(1)
     before = reporting_db_fingerprints(settings.reporting_db)
     build_candidates(settings.warehouse, 2)
-    with pytest.raises(ValueError, match="did not pass the gate.*row_count_change"):
+    with pytest.raises(ValueError, match=r"did not pass the gate.*row_count_change"):
         publish_run(
             settings,
             run_id="night-2",

@@ -18,6 +18,18 @@ from tests.integration.conftest import EXAMPLE_AS_OF
 
 BLOCKING = ["abc_revenue_iff_revenue", "class_a_share", "one_row_per_customer", "revenue_shares_sum_to_one"]
 WARNINGS = ["margin_coverage_low", "order_lines_without_order", "orders_unknown_customer", "orders_without_rate"]
+EXAMPLE_WARNINGS = {
+    "margin_coverage_low": (
+        "7 customers have margin_coverage below 0.9 (overall coverage 97.8%): their gross margin misses unknown costs"
+    ),
+    "order_lines_without_order": (
+        "8 order lines of 7 orders that are not in raw.orders as of 2026-10-15 (e.g. SO099999 line 1, "
+        "SO101931 line 1, SO101931 line 2, SO101932 line 1, SO101933 line 1, SO101934 line 1, "
+        "SO101935 line 1, SO101936 line 1): kept in the model and reported"
+    ),
+    "orders_unknown_customer": "80 orders of 3 customers without a CRM account (e.g. 000880, C88001, C88017)",
+    "orders_without_rate": "12 orders without an exchange rate to EUR (GBP 12): they add zero revenue",
+}
 BACKFILL = {"kam_backfill": True, "schema_suffix": "_backfill"}
 
 
@@ -104,6 +116,9 @@ def test_the_example_build_passes_every_blocking_check_and_warns_as_its_readme_s
     assert margin.details["sample"][0]["customer_id"] == "C15237"  # the largest revenue below 0.9 first
     assert margin.action == "fill unit_cost on the order lines in the ERP"
     assert checks["dbt_tests"].passed
+    # worded as reporting.pipeline_runs.warnings has always published them
+    assert {name: checks[name].message for name in WARNINGS} == EXAMPLE_WARNINGS
+    assert "message" not in unknown.details["sample"][0]
 
 
 def test_customer_grain_and_abc_population_each_count_their_own_rows(candidates):
@@ -191,9 +206,10 @@ def test_order_warnings_count_the_raw_rows_of_d_and_never_block(candidates):
         # C09: an order before the window, of a customer without account, in CHF without any rate
         "insert into raw.orders (order_id, customer_id, order_date, status, currency, updated_at) "
         "values ('SO900001', 'C09', '2024-05-01', 'delivered', 'CHF', '2024-05-02 08:00:00')",
-        # two lines of an order that never arrived, one of an order that did
+        # three lines of an order that never arrived, one of an order that did
         "insert into raw.order_lines (order_id, line_number, quantity, unit_price, updated_at) "
         "values ('SO404', 1, 2, 1, '2026-10-15 08:00:00'), ('SO404', 2, 1, 1, '2026-10-15 08:00:00'), "
+        "('SO404', 3, 1, 1, '2026-10-15 08:00:00'), "
         "('SO900001', 1, 1, 1, '2024-05-02 08:00:00')",
         "insert into marts.customer_segments select * replace ('C09' as customer_id) "
         "from marts.customer_segments where customer_id = 'C12128'",
@@ -205,15 +221,26 @@ def test_order_warnings_count_the_raw_rows_of_d_and_never_block(candidates):
     assert candidates.sql("select count(*) from test_failures.orders_unknown_customer where customer_id = 'C09'") == [
         (1,)
     ]
+    assert checks["orders_unknown_customer"].message == (
+        "81 orders of 4 customers without a CRM account (e.g. 000880, C09, C88001, C88017)"
+    )
     assert checks["orders_without_rate"].observed == 13
+    assert checks["orders_without_rate"].message == (
+        "13 orders without an exchange rate to EUR (CHF 1, GBP 12): they add zero revenue"
+    )
     assert candidates.sql(
         "select currency, order_id from test_failures.orders_without_rate where customer_id = 'C09'"
     ) == [("CHF", "SO900001")]
     lines = checks["order_lines_without_order"]
-    assert (lines.observed, lines.details["sample"][0]["orders"]) == (10, 8)
+    assert (lines.observed, lines.details["sample"][0]["orders"]) == (11, 8)
     assert candidates.sql(
         "select line_number from test_failures.order_lines_without_order where order_id = 'SO404' order by 1"
-    ) == [(1,), (2,)]
+    ) == [(1,), (2,), (3,)]
+    assert lines.message == (  # the first ten lines, by order_id in binary order then line_number
+        "11 order lines of 8 orders that are not in raw.orders as of 2026-10-15 (e.g. SO099999 line 1, "
+        "SO101931 line 1, SO101931 line 2, SO101932 line 1, SO101933 line 1, SO101934 line 1, "
+        "SO101935 line 1, SO101936 line 1, SO404 line 1, SO404 line 2): kept in the model and reported"
+    )
     assert all(not checks[name].blocking and not checks[name].passed for name in WARNINGS)
 
 
@@ -234,3 +261,8 @@ def test_a_backfill_judges_the_customers_as_of_d_and_keeps_its_rows_apart(candid
     backfill = candidates.dbt("test", "one_row_per_customer", **BACKFILL)["one_row_per_customer"]
     assert backfill.passed and backfill.details["failing_rows"] == "test_failures_backfill.one_row_per_customer"
     assert candidates.sql("select count(*) from test_failures.one_row_per_customer") == [(1,)]
+    candidates.dbt("run", "int_order_lines", "int_order_totals", "int_orders", **BACKFILL)
+    lines = candidates.dbt("test", "order_lines_without_order", **BACKFILL)["order_lines_without_order"]
+    assert lines.message.startswith(  # the orders a backfill reads: raw_history's versions as of D
+        "8 order lines of 7 orders that are not in raw_history.orders (as of 2026-10-15) as of 2026-10-15 (e.g. "
+    )

@@ -1,4 +1,5 @@
 """Small demo drops, generated once per session under pytest's temporary folder."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -3,6 +3,7 @@
 `broken_rows` marks rows that break the contract (what extraction quarantines);
 `instants` and `days` parse timestamp and date columns of the valid rows.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,8 +22,7 @@ def instants(values: pd.Series) -> pd.Series:
 
 
 def days(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values.where(values.str.match(DATE_PATTERN, na=False)), format="%Y-%m-%d",
-                          errors="coerce")
+    return pd.to_datetime(values.where(values.str.match(DATE_PATTERN, na=False)), format="%Y-%m-%d", errors="coerce")
 
 
 def _bad_values(obj: SourceObject, frame: pd.DataFrame, name: str) -> pd.Series:

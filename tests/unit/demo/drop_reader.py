@@ -3,6 +3,7 @@
 ERP tables through SQLAlchemy, CRM files as CSV or JSONL; every value becomes
 its text (numbers from SQLite as Python writes them), trimmed, empty as None.
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """`python -m kam.demo.generate`: default folder, --if-absent, clear errors."""
+
 from __future__ import annotations
 
 import json

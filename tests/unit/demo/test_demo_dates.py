@@ -1,4 +1,5 @@
 """Nothing in a drop happens after the as-of date D, and the orders are fresh."""
+
 from __future__ import annotations
 
 from datetime import timedelta

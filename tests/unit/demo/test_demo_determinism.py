@@ -1,4 +1,5 @@
 """Same seed, as-of and size give the same drop; later nights continue earlier ones."""
+
 from __future__ import annotations
 
 from datetime import timedelta

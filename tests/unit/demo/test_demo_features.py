@@ -1,4 +1,5 @@
 """The small drop shows every feature the pipeline must handle (80 customers, seed 42)."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -34,10 +35,16 @@ def _revenue_eur(tables) -> pd.DataFrame:
     lines = lines.assign(revenue=lines.quantity.astype(float) * lines.unit_price.astype(float))
     merged = lines.merge(orders[["order_id", "customer_id", "order_date", "currency"]], on="order_id")
     merged = merged.assign(order_day=days(merged.order_date), currency=merged.currency.str.upper())
-    fx = tables["fx_rates"].assign(rate_day=days(tables["fx_rates"].rate_date),
-                                   rate=tables["fx_rates"].rate_to_reporting.astype(float))
-    merged = pd.merge_asof(merged.sort_values("order_day"), fx.sort_values("rate_day"), left_on="order_day",
-                           right_on="rate_day", by="currency")
+    fx = tables["fx_rates"].assign(
+        rate_day=days(tables["fx_rates"].rate_date), rate=tables["fx_rates"].rate_to_reporting.astype(float)
+    )
+    merged = pd.merge_asof(
+        merged.sort_values("order_day"),
+        fx.sort_values("rate_day"),
+        left_on="order_day",
+        right_on="rate_day",
+        by="currency",
+    )
     rate = merged.rate.where(merged.currency != "EUR", 1.0).fillna(0.0)
     return merged.assign(revenue=merged.revenue * rate)
 
@@ -94,12 +101,13 @@ def test_multi_line_orders_margins_losses_and_unknown_costs(valid_tables):
 
 
 def test_three_currencies_rates_twice_a_month_and_one_without_rate(valid_tables):
-    orders = valid_tables["orders"].assign(currency=lambda f: f.currency.str.upper(),
-                                           order_day=lambda f: days(f.order_date))
+    orders = valid_tables["orders"].assign(
+        currency=lambda f: f.currency.str.upper(), order_day=lambda f: days(f.order_date)
+    )
     fx = valid_tables["fx_rates"].assign(rate_day=lambda f: days(f.rate_date))
     assert {"EUR", "USD", "GBP"} <= set(orders.currency)
     assert set(fx.currency) == {"USD", "GBP"}
-    for currency, rates in fx.groupby("currency"):
+    for _currency, rates in fx.groupby("currency"):
         assert rates.rate_day.min() <= orders.order_day.min()
         assert rates.rate_day.max() >= D - timedelta(days=16)
         assert set(rates.rate_day.dt.day) == {1, 16}

@@ -1,4 +1,5 @@
 """The drop has the contract's format: SQLite ERP tables, CRM CSV/JSONL files, a manifest."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,7 @@ from kam.contract import OBJECTS, objects_of
 from .conftest import AS_OF
 
 JSONL_OBJECTS = {"opportunities", "cases", "surveys"}
-CRM_FILES = {"accounts.csv", "contacts.csv", "activities.csv",
-             "opportunities.jsonl", "cases.jsonl", "surveys.jsonl"}
+CRM_FILES = {"accounts.csv", "contacts.csv", "activities.csv", "opportunities.jsonl", "cases.jsonl", "surveys.jsonl"}
 
 
 def test_every_object_has_exactly_the_contract_columns_plus_known_extras(small_tables):

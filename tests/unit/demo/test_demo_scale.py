@@ -1,4 +1,5 @@
 """The default drop (2,000 customers) has the intended order of magnitude."""
+
 from __future__ import annotations
 
 from datetime import date

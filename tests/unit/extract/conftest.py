@@ -1,8 +1,8 @@
 """Fixtures for extraction tests: `env`, a fresh ERP/CRM source pair and warehouse under tmp_path."""
+
 from __future__ import annotations
 
 import pytest
-
 from extract_helpers import Env
 
 

@@ -1,4 +1,5 @@
 """Helpers for extraction tests: source folders, settings and warehouse queries under tmp_path."""
+
 from __future__ import annotations
 
 import csv
@@ -45,10 +46,15 @@ class Env:
             for obj in objects_of(system):
                 if not obj.optional:
                     write_csv(folder / f"{obj.name}.csv", obj.column_names, [])
-        self.settings = replace(load_settings(), home=root, orders_source=str(self.erp),
-                                crm_source=str(self.crm), warehouse=str(root / "warehouse.duckdb"))
+        self.settings = replace(
+            load_settings(),
+            home=root,
+            orders_source=str(self.erp),
+            crm_source=str(self.crm),
+            warehouse=str(root / "warehouse.duckdb"),
+        )
 
-    def with_orders_source(self, source: str) -> "Env":
+    def with_orders_source(self, source: str) -> Env:
         self.settings = replace(self.settings, orders_source=source)
         return self
 
@@ -61,19 +67,53 @@ class Env:
             con.close()
 
 
-ORDER_COLUMNS = ["order_id", "customer_id", "order_date", "promised_date", "delivered_date", "status",
-                 "currency", "updated_at"]
+ORDER_COLUMNS = [
+    "order_id",
+    "customer_id",
+    "order_date",
+    "promised_date",
+    "delivered_date",
+    "status",
+    "currency",
+    "updated_at",
+]
 
 
-def order(order_id="O1", customer_id="C1", order_date="2026-01-10", promised_date="", delivered_date="",
-          status="placed", currency="EUR", updated_at="2026-01-10T10:00:00Z") -> list[str]:
+def order(
+    order_id="O1",
+    customer_id="C1",
+    order_date="2026-01-10",
+    promised_date="",
+    delivered_date="",
+    status="placed",
+    currency="EUR",
+    updated_at="2026-01-10T10:00:00Z",
+) -> list[str]:
     return [order_id, customer_id, order_date, promised_date, delivered_date, status, currency, updated_at]
 
 
-ACCOUNT_COLUMNS = ["account_id", "name", "industry", "region", "country", "employees", "annual_budget",
-                   "account_manager", "kam_designated", "is_image_maker", "is_expert", "created_at", "updated_at"]
+ACCOUNT_COLUMNS = [
+    "account_id",
+    "name",
+    "industry",
+    "region",
+    "country",
+    "employees",
+    "annual_budget",
+    "account_manager",
+    "kam_designated",
+    "is_image_maker",
+    "is_expert",
+    "created_at",
+    "updated_at",
+]
 
 
-def account(account_id="A1", name="Acme", updated_at="2026-10-01T08:00:00Z", created_at="2024-01-01T00:00:00Z",
-            kam_designated="true") -> list[str]:
+def account(
+    account_id="A1",
+    name="Acme",
+    updated_at="2026-10-01T08:00:00Z",
+    created_at="2024-01-01T00:00:00Z",
+    kam_designated="true",
+) -> list[str]:
     return [account_id, name, "", "", "", "", "", "", kam_designated, "false", "false", created_at, updated_at]

@@ -1,4 +1,5 @@
 """Helpers for the parser tests: stage one file on an in-memory DuckDB and read back good and bad rows."""
+
 from __future__ import annotations
 
 import json
@@ -10,8 +11,9 @@ import duckdb
 from kam.contract import OBJECTS
 from kam.extract.file_readers import stage_file
 
-ORDER_LINE_HEADER = ("order_id,line_number,product_id,product_category,quantity,delivered_quantity,"
-                     "unit_price,unit_cost,updated_at")
+ORDER_LINE_HEADER = (
+    "order_id,line_number,product_id,product_category,quantity,delivered_quantity,unit_price,unit_cost,updated_at"
+)
 
 
 def order_line(order_id: str = "O1", category: str = "tools") -> str:
@@ -42,8 +44,10 @@ def stage(path: Path, object_name: str = "order_lines") -> Staged:
         good, bad, raws = [], [], {}
         for staged in stage_file(con, obj, path, f"test/{path.name}"):
             columns = ", ".join(staged.columns[c] for c in obj.column_names)
-            rows = con.execute(f"select {staged.row} as _r, {staged.parse_error}, {staged.raw}, {columns} "
-                               f"from {staged.table} order by _r").fetchall()
+            rows = con.execute(
+                f"select {staged.row} as _r, {staged.parse_error}, {staged.raw}, {columns} "
+                f"from {staged.table} order by _r"
+            ).fetchall()
             for line, reason, raw, *values in rows:
                 raws[line] = json.loads(raw)
                 if reason is None:

@@ -1,4 +1,5 @@
 """Which file belongs to which object, and load order."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,18 +10,21 @@ from kam.extract.errors import ExtractError
 ERP = ["orders", "order_lines", "fx_rates"]
 
 
-@pytest.mark.parametrize("name, expected", [
-    ("orders.csv", "orders"),
-    ("orders_part2.csv", "orders"),
-    ("orders.parquet", "orders"),
-    ("order_lines.csv", "order_lines"),
-    ("order_lines_part1.csv", "order_lines"),
-    ("order_lines_2026-10-15.parquet", "order_lines"),
-    ("fx_rates.CSV", "fx_rates"),
-    ("order.csv", None),
-    ("orders.jsonl", None),
-    ("customers.csv", None),
-])
+@pytest.mark.parametrize(
+    "name, expected",
+    [
+        ("orders.csv", "orders"),
+        ("orders_part2.csv", "orders"),
+        ("orders.parquet", "orders"),
+        ("order_lines.csv", "order_lines"),
+        ("order_lines_part1.csv", "order_lines"),
+        ("order_lines_2026-10-15.parquet", "order_lines"),
+        ("fx_rates.CSV", "fx_rates"),
+        ("order.csv", None),
+        ("orders.jsonl", None),
+        ("customers.csv", None),
+    ],
+)
 def test_object_of_erp_file_names(name, expected):
     assert object_of(name, ERP, ERP_EXTENSIONS) == expected
 
@@ -31,8 +35,14 @@ def test_crm_accepts_jsonl_not_parquet():
 
 
 def test_files_sorted_by_name_per_object(tmp_path):
-    for name in ["orders_part2.csv", "order_lines_b.csv", "orders_part10.csv", "orders.csv",
-                 "order_lines_a.csv", "notes.txt"]:
+    for name in [
+        "orders_part2.csv",
+        "order_lines_b.csv",
+        "orders_part10.csv",
+        "orders.csv",
+        "order_lines_a.csv",
+        "notes.txt",
+    ]:
         (tmp_path / name).write_text("x\n")
     found = files_by_object(tmp_path, ERP, ERP_EXTENSIONS)
     assert [p.name for p in found["orders"]] == ["orders.csv", "orders_part10.csv", "orders_part2.csv"]

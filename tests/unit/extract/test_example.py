@@ -1,4 +1,5 @@
 """The worked example (../shared/examples/small): quarantine exactly as expected, one row per key."""
+
 from __future__ import annotations
 
 import csv
@@ -6,11 +7,10 @@ import json
 from dataclasses import replace
 
 import pytest
+from extract_helpers import AS_OF, EXAMPLE, Env
 
 from kam.config import load_settings
 from kam.extract import extract_all
-
-from extract_helpers import AS_OF, EXAMPLE, Env
 
 
 @pytest.fixture(scope="module")
@@ -19,8 +19,13 @@ def example(tmp_path_factory):
         pytest.skip(f"worked example not found at {EXAMPLE}")
     root = tmp_path_factory.mktemp("example")
     env = Env.__new__(Env)
-    env.settings = replace(load_settings(), home=root, orders_source=str(EXAMPLE / "src" / "erp"),
-                           crm_source=str(EXAMPLE / "src" / "crm"), warehouse=str(root / "warehouse.duckdb"))
+    env.settings = replace(
+        load_settings(),
+        home=root,
+        orders_source=str(EXAMPLE / "src" / "erp"),
+        crm_source=str(EXAMPLE / "src" / "crm"),
+        warehouse=str(root / "warehouse.duckdb"),
+    )
     report = extract_all(env.settings, run_id="example_run", as_of=AS_OF)
     return env, report
 
@@ -28,11 +33,16 @@ def example(tmp_path_factory):
 def test_quarantine_rows_match_expected_exactly(example):
     env, _ = example
     with open(EXAMPLE / "expected" / "expected_quarantine_rows.csv", newline="") as handle:
-        expected = sorted((r["object"], r["reason"], r["file"], int(r["row"]), json.dumps(json.loads(r["raw"])))
-                          for r in csv.DictReader(handle))
-    actual = sorted((o, reason, source, row, json.dumps(json.loads(raw)))
-                    for o, reason, source, row, raw in env.query(
-                        "select object, reason, source, row_number, raw from quarantine.rows"))
+        expected = sorted(
+            (r["object"], r["reason"], r["file"], int(r["row"]), json.dumps(json.loads(r["raw"])))
+            for r in csv.DictReader(handle)
+        )
+    actual = sorted(
+        (o, reason, source, row, json.dumps(json.loads(raw)))
+        for o, reason, source, row, raw in env.query(
+            "select object, reason, source, row_number, raw from quarantine.rows"
+        )
+    )
     assert actual == expected
 
 
@@ -52,8 +62,9 @@ def test_every_quarantine_row_carries_the_run(example):
 def test_raw_has_one_row_per_key(example):
     env, _ = example
     assert env.query("select count(*), count(distinct order_id) from raw.orders")[0] == (1932, 1932)
-    assert env.query("select count(*) from (select distinct order_id, line_number from raw.order_lines)") == \
-        env.query("select count(*) from raw.order_lines")
+    assert env.query("select count(*) from (select distinct order_id, line_number from raw.order_lines)") == env.query(
+        "select count(*) from raw.order_lines"
+    )
 
 
 def test_example_values_are_cleaned(example):
@@ -64,8 +75,9 @@ def test_example_values_are_cleaned(example):
     rows = env.query("select updated_at, _source, _run_id from raw.orders where order_id = 'SO100147'")
     assert [(str(r[0]), r[1], r[2]) for r in rows] == [("2026-10-15 20:13:00", "erp/orders_part2.csv", "example_run")]
     # enum in JSONL 'SERVICE' and timestamps with offsets
-    assert env.query("select category, cast(opened_at as varchar) from raw.cases where case_id = 'CS000003'") == \
-        [("service", "2025-10-14 15:44:00")]
+    assert env.query("select category, cast(opened_at as varchar) from raw.cases where case_id = 'CS000003'") == [
+        ("service", "2025-10-14 15:44:00")
+    ]
     assert env.query("select count(*) from raw.opportunities where stage not in ('open', 'won', 'lost')") == [(0,)]
 
 
@@ -75,8 +87,17 @@ def test_report_figures(example):
     assert (orders.rows_read, orders.rows_loaded, orders.rows_quarantined) == (1970, 1966, 4)
     assert orders.files == ["erp/orders_part1.csv", "erp/orders_part2.csv"]
     assert report.objects["fx_rates"].watermark is None
-    assert set(report.objects) == {"orders", "order_lines", "fx_rates", "accounts", "contacts",
-                                   "opportunities", "activities", "cases", "surveys"}
+    assert set(report.objects) == {
+        "orders",
+        "order_lines",
+        "fx_rates",
+        "accounts",
+        "contacts",
+        "opportunities",
+        "activities",
+        "cases",
+        "surveys",
+    }
 
 
 def test_rerun_changes_nothing(example):
@@ -90,4 +111,3 @@ def test_rerun_changes_nothing(example):
     assert after == before
     assert env.query(runs_sql) == runs_before
     assert report.objects["orders"].rows_quarantined == 4  # this run's figures are kept on a retry
-

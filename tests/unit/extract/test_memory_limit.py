@@ -1,4 +1,5 @@
 """Extraction opens the warehouse with its own DuckDB memory limit (KAM_EXTRACT_MEMORY_LIMIT)."""
+
 from dataclasses import replace
 
 from kam.config import load_settings
@@ -31,8 +32,9 @@ def test_a_memory_limit_carrying_sql_is_refused_naming_the_variable(tmp_path, mo
     with pytest.raises(ValueError) as caught:
         connect_when_free(settings)
     assert str(caught.value) == (
-        "KAM_EXTRACT_MEMORY_LIMIT=\"2GB'; drop table x; --\" is not a memory limit: expected a number with a "
-        "unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) or a percentage, e.g. 2GB")
+        'KAM_EXTRACT_MEMORY_LIMIT="2GB\'; drop table x; --" is not a memory limit: expected a number with a '
+        "unit (B, KB, MB, GB, TB, KiB, MiB, GiB, TiB) or a percentage, e.g. 2GB"
+    )
     assert not (tmp_path / "warehouse.duckdb").exists()
 
 
@@ -55,8 +57,9 @@ def test_the_warehouse_memory_limit_and_threads_are_checked_too(tmp_path, monkey
 def test_a_warehouse_extraction_creates_is_private(tmp_path):
     import stat
 
-    from kam.extract import extract_erp
     from extract_helpers import AS_OF, Env
+
+    from kam.extract import extract_erp
 
     env = Env(tmp_path)
     folder = tmp_path / "new" / "deeper"

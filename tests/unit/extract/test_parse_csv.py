@@ -1,4 +1,5 @@
 """The CSV parser loses no line: every physical data line is a good row or a bad row with its reason."""
+
 from __future__ import annotations
 
 import pytest
@@ -63,21 +64,29 @@ def test_bom_with_a_line_only_the_per_line_parser_reads(tmp_path):
 
 
 def test_quoted_commas_escaped_quotes_and_spaces_kept_exactly(tmp_path):
-    lines = [HEADER,
-             '"O1","1","P,1","a ""big"" box",2,,3.5,1,2026-01-01T00:00:00Z',
-             'O2,1,P2, spaced ,2,"",3.5,1,2026-01-01T00:00:00Z',
-             'O3,1,P3,C10"002,2,,3.5,1,2026-01-01T00:00:00Z']  # a quote inside an unquoted value is text
+    lines = [
+        HEADER,
+        '"O1","1","P,1","a ""big"" box",2,,3.5,1,2026-01-01T00:00:00Z',
+        'O2,1,P2, spaced ,2,"",3.5,1,2026-01-01T00:00:00Z',
+        'O3,1,P3,C10"002,2,,3.5,1,2026-01-01T00:00:00Z',
+    ]  # a quote inside an unquoted value is text
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert staged.good == [
         (2, "O1", "1", "P,1", 'a "big" box', "2", None, "3.5", "1", "2026-01-01T00:00:00Z"),
         (3, "O2", "1", "P2", " spaced ", "2", None, "3.5", "1", "2026-01-01T00:00:00Z"),
-        (4, "O3", "1", "P3", 'C10"002', "2", None, "3.5", "1", "2026-01-01T00:00:00Z")]
+        (4, "O3", "1", "P3", 'C10"002', "2", None, "3.5", "1", "2026-01-01T00:00:00Z"),
+    ]
     assert staged.bad == []
 
 
 def test_same_values_whichever_parser_reads_the_file(tmp_path):
-    lines = [HEADER, '"O1","1","P,1","a,""big""-box",2,,3.5,1,2026-01-01T00:00:00Z',
-             'O2,1,P2,x y,2,"",3.5,1,2026-01-01T00:00:00Z', order_line("O3", "Müller"), order_line("O4") + ",,"]
+    lines = [
+        HEADER,
+        '"O1","1","P,1","a,""big""-box",2,,3.5,1,2026-01-01T00:00:00Z',
+        'O2,1,P2,x y,2,"",3.5,1,2026-01-01T00:00:00Z',
+        order_line("O3", "Müller"),
+        order_line("O4") + ",,",
+    ]
     fast = write_lines(tmp_path / "fast.csv", lines)
     slow = write_lines(tmp_path / "slow.csv", lines + [b"O4,\xe9"])  # a bad byte: the per-line parser
     assert scan_csv(fast).duckdb_safe and not scan_csv(slow).duckdb_safe
@@ -86,8 +95,12 @@ def test_same_values_whichever_parser_reads_the_file(tmp_path):
 
 
 def test_spaces_around_quotes_follow_the_strict_parser(tmp_path):
-    lines = [HEADER, ' "O1",1,P1,tools,2,,3.5,1,2026-01-01T00:00:00Z',
-             '"O2" ,1,P1,tools,2,,3.5,1,2026-01-01T00:00:00Z', order_line("O3")]
+    lines = [
+        HEADER,
+        ' "O1",1,P1,tools,2,,3.5,1,2026-01-01T00:00:00Z',
+        '"O2" ,1,P1,tools,2,,3.5,1,2026-01-01T00:00:00Z',
+        order_line("O3"),
+    ]
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert [g[:2] for g in staged.good] == [(2, ' "O1"'), (4, "O3")]
     assert staged.bad == [(3, "malformed CSV line: text after a closing quote", lines[2])]
@@ -101,13 +114,20 @@ def test_latin1_byte_early_quarantines_that_line_only(tmp_path):
 
 
 def test_control_bytes_quarantine_their_line_and_tab_is_fine(tmp_path):
-    lines = [HEADER, order_line("O1", "a\x00b"), order_line("O2", "a\x07b"), order_line("O3", "a\tb"),
-             order_line("O4", "a\x7fb")]
+    lines = [
+        HEADER,
+        order_line("O1", "a\x00b"),
+        order_line("O2", "a\x07b"),
+        order_line("O3", "a\tb"),
+        order_line("O4", "a\x7fb"),
+    ]
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert staged.good == [(4, *order_line_values("O3", "a\tb"))]
-    assert staged.bad == [(2, "control character 0x00 in line", lines[1]),
-                          (3, "control character 0x07 in line", lines[2]),
-                          (5, "control character 0x7F in line", lines[4])]
+    assert staged.bad == [
+        (2, "control character 0x00 in line", lines[1]),
+        (3, "control character 0x07 in line", lines[2]),
+        (5, "control character 0x7F in line", lines[4]),
+    ]
 
 
 def test_overlong_line_quarantined_and_a_line_of_exactly_the_limit_is_good(tmp_path):
@@ -120,7 +140,8 @@ def test_overlong_line_quarantined_and_a_line_of_exactly_the_limit_is_good(tmp_p
         staged = stage(path)
         assert good_lines(staged) == [2, 4]
         assert [(line, reason, len(raw)) for line, reason, raw in staged.bad] == [
-            (3, f"line longer than {MAX_LINE_BYTES} bytes", MAX_LINE_BYTES)]
+            (3, f"line longer than {MAX_LINE_BYTES} bytes", MAX_LINE_BYTES)
+        ]
 
 
 def test_overlong_line_with_bad_bytes_elsewhere_too(tmp_path):
@@ -128,7 +149,9 @@ def test_overlong_line_with_bad_bytes_elsewhere_too(tmp_path):
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert good_lines(staged) == [4]
     assert [(line, reason) for line, reason, _ in staged.bad] == [
-        (2, f"line longer than {MAX_LINE_BYTES} bytes"), (3, "not UTF-8: byte 0xE9 at column 4")]
+        (2, f"line longer than {MAX_LINE_BYTES} bytes"),
+        (3, "not UTF-8: byte 0xE9 at column 4"),
+    ]
 
 
 def test_mixed_crlf_and_lf_lines_all_load_without_cr(tmp_path):
@@ -162,7 +185,9 @@ def test_two_stray_quotes_do_not_join_the_lines_between(tmp_path):
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert good_lines(staged) == [2, 4, 5, 6, 8, 9]
     assert [(line, reason) for line, reason, _ in staged.bad] == [
-        (3, "malformed CSV line: unterminated quote"), (7, "malformed CSV line: unterminated quote")]
+        (3, "malformed CSV line: unterminated quote"),
+        (7, "malformed CSV line: unterminated quote"),
+    ]
 
 
 def test_quoted_value_spanning_lines_quarantines_both_lines(tmp_path):
@@ -170,7 +195,9 @@ def test_quoted_value_spanning_lines_quarantines_both_lines(tmp_path):
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert good_lines(staged) == [4]
     assert [(line, reason) for line, reason, _ in staged.bad] == [
-        (2, "malformed CSV line: unterminated quote"), (3, "malformed CSV line: expected 9 fields, found 6")]
+        (2, "malformed CSV line: unterminated quote"),
+        (3, "malformed CSV line: expected 9 fields, found 6"),
+    ]
 
 
 def test_quote_at_the_end_of_an_unquoted_value_is_text(tmp_path):
@@ -180,13 +207,22 @@ def test_quote_at_the_end_of_an_unquoted_value_is_text(tmp_path):
 
 
 def test_wrong_field_counts_are_bad_lines_and_good_lines_keep_their_numbers(tmp_path):
-    lines = [HEADER, order_line("O1"), order_line("O2") + ",x", order_line("O3"), "O4,1",
-             order_line("O5") + ",,y", order_line("O6")]
+    lines = [
+        HEADER,
+        order_line("O1"),
+        order_line("O2") + ",x",
+        order_line("O3"),
+        "O4,1",
+        order_line("O5") + ",,y",
+        order_line("O6"),
+    ]
     staged = stage(write_lines(tmp_path / "ol.csv", lines))
     assert [g[:2] for g in staged.good] == [(2, "O1"), (4, "O3"), (7, "O6")]
-    assert staged.bad == [(3, "malformed CSV line: expected 9 fields, found 10", lines[2]),
-                          (5, "malformed CSV line: expected 9 fields, found 2", lines[4]),
-                          (6, "malformed CSV line: expected 9 fields, found 11", lines[5])]
+    assert staged.bad == [
+        (3, "malformed CSV line: expected 9 fields, found 10", lines[2]),
+        (5, "malformed CSV line: expected 9 fields, found 2", lines[4]),
+        (6, "malformed CSV line: expected 9 fields, found 11", lines[5]),
+    ]
 
 
 def test_trailing_empty_fields_are_ignored(tmp_path):
@@ -212,7 +248,11 @@ def test_header_naming_a_column_twice_is_unreadable(tmp_path):
     with pytest.raises(FileUnreadable) as caught:
         stage(path)
     assert (caught.value.object, caught.value.source, caught.value.column, caught.value.reason) == (
-        "order_lines", "test/ol.csv", "unit_price", "header names column 'unit_price' twice")
+        "order_lines",
+        "test/ol.csv",
+        "unit_price",
+        "header names column 'unit_price' twice",
+    )
     assert str(caught.value) == "order_lines: header names column 'unit_price' twice in test/ol.csv"
     assert isinstance(caught.value, ExtractError)
 
@@ -222,15 +262,20 @@ def test_missing_required_column_is_unreadable(tmp_path):
     with pytest.raises(FileUnreadable) as caught:
         stage(path)
     assert (caught.value.column, str(caught.value)) == (
-        "unit_cost", "order_lines: required column 'unit_cost' missing in test/ol.csv")
+        "unit_cost",
+        "order_lines: required column 'unit_cost' missing in test/ol.csv",
+    )
 
 
-@pytest.mark.parametrize("content, reason", [
-    (b"", "no header line (the first line is empty)"),
-    (b"\n" + HEADER.encode() + b"\n", "no header line (the first line is empty)"),
-    (b"order_id,line_number,Stra\xdfe\n", "header line: not UTF-8: byte 0xDF at column 26"),
-    (b'order_id,"line_number\n', "header line: malformed CSV line: unterminated quote"),
-])
+@pytest.mark.parametrize(
+    "content, reason",
+    [
+        (b"", "no header line (the first line is empty)"),
+        (b"\n" + HEADER.encode() + b"\n", "no header line (the first line is empty)"),
+        (b"order_id,line_number,Stra\xdfe\n", "header line: not UTF-8: byte 0xDF at column 26"),
+        (b'order_id,"line_number\n', "header line: malformed CSV line: unterminated quote"),
+    ],
+)
 def test_header_that_cannot_be_read_is_unreadable(tmp_path, content, reason):
     (tmp_path / "ol.csv").write_bytes(content)
     with pytest.raises(FileUnreadable) as caught:

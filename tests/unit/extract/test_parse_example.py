@@ -1,12 +1,13 @@
 """The worked example's order-lines part file with one fault: the fault costs exactly its own line."""
+
 from __future__ import annotations
 
 import random
 
 import pytest
+from extract_helpers import EXAMPLE
 from parse_helpers import ORDER_LINE_HEADER, stage, write_lines
 
-from extract_helpers import EXAMPLE
 from kam.extract.csv_scan import scan_csv
 
 PART = EXAMPLE / "src" / "erp" / "order_lines_part1.csv"
@@ -30,12 +31,15 @@ def original_good(original, tmp_path_factory):
     return staged.good
 
 
-@pytest.mark.parametrize("fault, reason", [
-    (lambda line: b'"' + line, "malformed CSV line: unterminated quote"),
-    (lambda line: line.replace(b",", b",\xe9", 1), "not UTF-8: byte 0xE9 at column 10"),
-    (lambda line: line.replace(b",", b",\x07", 1), "control character 0x07 in line"),
-    (lambda line: line.rstrip(b"\r\n") + b",1,2\r\n", "malformed CSV line: expected 9 fields, found 11"),
-])
+@pytest.mark.parametrize(
+    "fault, reason",
+    [
+        (lambda line: b'"' + line, "malformed CSV line: unterminated quote"),
+        (lambda line: line.replace(b",", b",\xe9", 1), "not UTF-8: byte 0xE9 at column 10"),
+        (lambda line: line.replace(b",", b",\x07", 1), "control character 0x07 in line"),
+        (lambda line: line.rstrip(b"\r\n") + b",1,2\r\n", "malformed CSV line: expected 9 fields, found 11"),
+    ],
+)
 def test_one_fault_on_line_100_costs_that_line_only(original, original_good, tmp_path, fault, reason):
     lines = list(original)
     lines[99] = fault(lines[99])

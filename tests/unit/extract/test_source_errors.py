@@ -1,5 +1,8 @@
 """Sources that cannot be read as the contract says: clear errors naming object, column and path."""
+
 from __future__ import annotations
+
+from datetime import UTC
 
 import duckdb
 import pytest
@@ -8,9 +11,17 @@ from extract_helpers import AS_OF, ORDER_COLUMNS, order, write_csv, write_jsonl
 from kam.extract import ExtractError, extract_crm, extract_erp
 from kam.extract.__main__ import main
 
-
-LINE_COLUMNS = ["order_id", "line_number", "product_id", "product_category", "quantity", "delivered_quantity",
-                "unit_price", "unit_cost", "updated_at"]
+LINE_COLUMNS = [
+    "order_id",
+    "line_number",
+    "product_id",
+    "product_category",
+    "quantity",
+    "delivered_quantity",
+    "unit_price",
+    "unit_cost",
+    "updated_at",
+]
 
 
 def source_errors(env) -> list[tuple]:
@@ -58,29 +69,50 @@ def test_missing_required_column_in_parquet(env):
     con.execute(f"copy (select 'O1' as order_id) to '{env.erp / 'orders_x.parquet'}' (format parquet)")
     report = extract_erp(env.settings, "n1", AS_OF)
     assert report.objects["orders"].source_errors == [
-        "orders: required column 'customer_id' missing in erp/orders_x.parquet"]
+        "orders: required column 'customer_id' missing in erp/orders_x.parquet"
+    ]
 
 
 def test_missing_required_column_in_jsonl(env):
-    write_jsonl(env.crm / "surveys.jsonl", [{"survey_id": "S1", "account_id": "C1",
-                                              "responded_at": "2026-01-01", "updated_at": "2026-01-01"}])
+    write_jsonl(
+        env.crm / "surveys.jsonl",
+        [{"survey_id": "S1", "account_id": "C1", "responded_at": "2026-01-01", "updated_at": "2026-01-01"}],
+    )
     report = extract_crm(env.settings, "n1", AS_OF)
     assert report.objects["surveys"].source_errors == ["surveys: required column 'score' missing in crm/surveys.jsonl"]
-    assert source_errors(env) == [(AS_OF, "n1", "surveys", "crm/surveys.jsonl",
-                                   "surveys: required column 'score' missing in crm/surveys.jsonl")]
+    assert source_errors(env) == [
+        (AS_OF, "n1", "surveys", "crm/surveys.jsonl", "surveys: required column 'score' missing in crm/surveys.jsonl")
+    ]
 
 
 def test_optional_column_may_be_absent(env):
-    header = ["account_id", "name", "industry", "region", "country", "employees", "annual_budget",
-              "account_manager", "kam_designated", "is_image_maker", "is_expert", "created_at", "updated_at"]
-    write_csv(env.crm / "accounts.csv", header,
-              [["C1", "Acme", "", "", "", "", "", "", "true", "false", "false", "2024-01-01", "2024-01-01"]])
+    header = [
+        "account_id",
+        "name",
+        "industry",
+        "region",
+        "country",
+        "employees",
+        "annual_budget",
+        "account_manager",
+        "kam_designated",
+        "is_image_maker",
+        "is_expert",
+        "created_at",
+        "updated_at",
+    ]
+    write_csv(
+        env.crm / "accounts.csv",
+        header,
+        [["C1", "Acme", "", "", "", "", "", "", "true", "false", "false", "2024-01-01", "2024-01-01"]],
+    )
     extract_crm(env.settings, "n1", AS_OF)
     assert env.query("select account_id, is_deleted from raw.accounts") == [("C1", None)]
 
 
 def test_nonexistent_source_folder(env, tmp_path):
     from dataclasses import replace
+
     settings = replace(env.settings, crm_source=str(tmp_path / "missing_crm"))
     with pytest.raises(ExtractError, match=r"source folder not found or not a directory: .*missing_crm"):
         extract_crm(settings, "n1", AS_OF)
@@ -123,12 +155,12 @@ def test_cli_extracts_one_system(env, monkeypatch, capsys):
 
 
 def test_cli_as_of_defaults_to_yesterday_utc(env, monkeypatch):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
 
     monkeypatch.setenv("KAM_ORDERS_SOURCE", str(env.erp))
     monkeypatch.setenv("KAM_CRM_SOURCE", str(env.crm))
     monkeypatch.setenv("KAM_WAREHOUSE", env.settings.warehouse)
     monkeypatch.setenv("KAM_HOME", str(env.root))
     assert main(["--system", "erp", "--run-id", "cli"]) == 0
-    yesterday = datetime.now(timezone.utc).date() - timedelta(days=1)
+    yesterday = datetime.now(UTC).date() - timedelta(days=1)
     assert env.query("select distinct as_of_date from meta.extract_runs") == [(yesterday,)]

@@ -147,6 +147,22 @@ def test_one_check_per_gate_test_with_the_stored_numbers(wh):
     assert checks[0].passed and checks[0].message == "every dbt test passed"
 
 
+def test_a_warning_whose_rows_carry_a_message_says_it_and_keeps_it_out_of_the_sample(wh):
+    wh.con.execute(
+        "create or replace table test_failures.margin_coverage_low as select * from (values "
+        "('C2', 2, 0.9, '2 customers are low'), ('C1', 2, 0.9, '2 customers are low')) "
+        "as t(customer_id, observed, threshold, message)"
+    )
+    outcome = build_outcome(_run_results(_result("test.kam.margin_coverage_low", "warn", 2, stored=True)), MANIFEST)
+    margin = {c.name: c for c in dbt_checks(outcome, wh)}["margin_coverage_low"]
+    assert (margin.passed, margin.observed, margin.threshold) == (False, 2, 0.9)
+    assert margin.message == "2 customers are low"
+    assert margin.details["sample"] == [
+        {"customer_id": "C1", "observed": 2, "threshold": 0.9},
+        {"customer_id": "C2", "observed": 2, "threshold": 0.9},
+    ]
+
+
 def test_a_failed_blocking_test_keeps_its_rows_and_the_skipped_models_follow_from_it(wh):
     wh.con.execute(
         "insert into test_failures.one_row_per_customer values ('duplicate', 'C07', 1, 3, 0), "
