@@ -1,5 +1,6 @@
 """The worked example (as-of 2026-10-15) through the whole pipeline on DuckDB and on PostgreSQL:
 every published table row for row, the gate's decisions and the export files must agree."""
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,16 @@ EXAMPLE_WARNINGS = {  # the example's warnings, word for word (tests/fixtures/pu
         "7 customers have margin_coverage below 0.9 (overall coverage 97.8%): their gross margin misses unknown costs"
     ),
 }
-RUN_COLUMNS = ("as_of_date", "run_id", "started_at", "status", "failed_checks", "warnings", "row_counts",
-               "source_watermarks")
+RUN_COLUMNS = (
+    "as_of_date",
+    "run_id",
+    "started_at",
+    "status",
+    "failed_checks",
+    "warnings",
+    "row_counts",
+    "source_watermarks",
+)
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +104,6 @@ def test_amounts_are_exact_decimals_with_cents_on_both(runs):
 
 
 def test_both_engines_record_the_same_run(runs):
-    duck, pg = runs
     records = []
     for run in runs:
         columns, rows = published_tables(run.settings)["pipeline_runs"]
@@ -109,8 +117,10 @@ def test_both_engines_record_the_same_run(runs):
 
 def test_both_gates_decide_the_same(runs):
     duck, pg = runs
+
     def decisions(gate):
         return {c["name"]: (c["passed"], c["blocking"]) for c in gate["checks"]}
+
     assert decisions(duck.gate) == decisions(pg.gate)
     assert duck.gate["passed"] and pg.gate["passed"]
     observed = [{c["name"]: c["observed"] for c in run.gate["checks"]} for run in runs]
@@ -132,8 +142,13 @@ def test_the_export_files_have_the_same_content(runs):
     duck_files = sorted(p.name for p in duck.export_dir.iterdir())
     assert duck_files == sorted(p.name for p in pg.export_dir.iterdir())
     csv_files = [name for name in duck_files if name.endswith(".csv")]
-    assert csv_files == ["customer_segments.csv", "kam_workload.csv", "key_accounts.csv",
-                         "segment_changes.csv", "win_back_list.csv"]
+    assert csv_files == [
+        "customer_segments.csv",
+        "kam_workload.csv",
+        "key_accounts.csv",
+        "segment_changes.csv",
+        "win_back_list.csv",
+    ]
     for name in csv_files:
         duck_text = (duck.export_dir / name).read_text(encoding="utf-8")
         pg_text = (pg.export_dir / name).read_text(encoding="utf-8")
@@ -146,8 +161,9 @@ def test_the_export_files_have_the_same_content(runs):
                     assert a == b or math.isclose(float(a), float(b), rel_tol=FLOAT_REL_TOLERANCE), (name, a, b)
     manifests = [json.loads((run.export_dir / "manifest.json").read_text()) for run in runs]
     assert manifests[0]["as_of_date"] == manifests[1]["as_of_date"] == AS_OF
-    assert ({f: v["rows"] for f, v in manifests[0]["files"].items()}
-            == {f: v["rows"] for f, v in manifests[1]["files"].items()})
+    assert {f: v["rows"] for f, v in manifests[0]["files"].items()} == {
+        f: v["rows"] for f, v in manifests[1]["files"].items()
+    }
 
 
 def test_postgres_writes_no_reporting_db_file(runs):
@@ -163,7 +179,12 @@ def test_dbt_builds_every_model_and_test_on_postgres_as_on_duckdb(runs):
         results.append({r["unique_id"]: r["status"] for r in run_results["results"]})
     duck, pg = results
     assert pg == duck
-    assert {status for status in pg.values()} <= {"success", "pass", "warn", "no-op"}  # no-op: the exposures; warn: the gate warnings
+    assert set(pg.values()) <= {
+        "success",
+        "pass",
+        "warn",
+        "no-op",
+    }  # no-op: the exposures; warn: the gate warnings
     assert sum(uid.startswith("model.") for uid in pg) >= 30
     assert sum(uid.startswith("unit_test.") for uid in pg) > 0
 

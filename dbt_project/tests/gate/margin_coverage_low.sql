@@ -43,7 +43,7 @@ select
     overall.overall_margin_coverage,
     {{ dbt.concat([
         'cast(count(*) over () as ' ~ dbt.type_string() ~ ')',
-        "' customers have margin_coverage below " ~ ('%g' | format(var('margin_coverage_min'))) ~ " (overall coverage '",
+        "' customers have margin_coverage below " ~ ('%g' | format(var('margin_coverage_min') | float)) ~ " (overall coverage '",
         'cast(cast(cast(overall.overall_margin_coverage as double precision) * 100 as decimal(10, 1)) as ' ~ dbt.type_string() ~ ')',
         "'%): their gross margin misses unknown costs'"]) }} as message
 from below
