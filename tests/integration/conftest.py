@@ -7,6 +7,7 @@ built tables with `expected/`.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -49,3 +50,17 @@ def example_warehouse(example_dir, tmp_path_factory):
     if result.returncode != 0:
         pytest.fail(f"dbt build failed on the example, see {home / 'dbt_build.log'}:\n{result.stdout[-4000:]}")
     yield settings
+
+
+@pytest.fixture
+def example_home(example_warehouse, tmp_path):
+    """Settings of a private copy of the example warehouse under tmp_path (the shared one is never mutated)."""
+    shutil.copy(example_warehouse.warehouse, tmp_path / "warehouse.duckdb")
+    return replace(
+        example_warehouse,
+        home=tmp_path,
+        warehouse=str(tmp_path / "warehouse.duckdb"),
+        reporting_db=str(tmp_path / "reporting.duckdb"),
+        export_dir=tmp_path / "exports",
+        report_dir=tmp_path / "reports",
+    )

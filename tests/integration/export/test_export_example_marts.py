@@ -8,9 +8,7 @@ example's CRM (names, e-mails, phones) reaches an export file.
 from __future__ import annotations
 
 import csv
-import shutil
 import zipfile
-from dataclasses import replace
 
 import pytest
 
@@ -20,28 +18,15 @@ from kam.publish import publish_run
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def example_copy(example_warehouse, tmp_path):
-    """The example warehouse copied, so publishing does not touch the shared fixture."""
-    shutil.copy(example_warehouse.warehouse, tmp_path / "warehouse.duckdb")
-    return replace(
-        example_warehouse,
-        home=tmp_path,
-        warehouse=str(tmp_path / "warehouse.duckdb"),
-        reporting_db=str(tmp_path / "reporting.duckdb"),
-        export_dir=tmp_path / "exports",
-    )
-
-
-def test_the_example_publishes_and_exports_without_contact_data(example_copy, example_dir):
+def test_the_example_publishes_and_exports_without_contact_data(example_home, example_dir):
     publish_run(
-        example_copy,
+        example_home,
         run_id="example_run",
         as_of="2026-10-15",
         started_at="2026-10-16T02:00:00Z",
         gate_result_json={"passed": True, "failed_checks": [], "warnings": []},
     )
-    folder = export_run(example_copy, run_id="example_run", as_of="2026-10-15")
+    folder = export_run(example_home, run_id="example_run", as_of="2026-10-15")
 
     with open(example_dir / "expected" / "expected_customer_segments.csv", encoding="utf-8") as handle:
         expected_ids = sorted(row["customer_id"] for row in csv.DictReader(handle))
