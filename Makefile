@@ -58,7 +58,7 @@ backfill: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/sqlfluff lint dbt_project
+	$(BIN)/sqlfluff lint --processes 2 dbt_project
 
 test: install lint airflow-db
 	bash tests/postgres/install_postgres.sh

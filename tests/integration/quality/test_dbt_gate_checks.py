@@ -257,12 +257,12 @@ def test_a_backfill_judges_the_customers_as_of_d_and_keeps_its_rows_apart(candid
     nightly = candidates.dbt("test", "one_row_per_customer")["one_row_per_customer"]
     assert not nightly.passed
     assert [(r["problem"], r["customer_id"]) for r in nightly.details["sample"]] == [("missing", "C10000")]
-    candidates.dbt("run", "path:models/staging", **BACKFILL)
-    backfill = candidates.dbt("test", "one_row_per_customer", **BACKFILL)["one_row_per_customer"]
-    assert backfill.passed and backfill.details["failing_rows"] == "test_failures_backfill.one_row_per_customer"
+    candidates.dbt("run", "path:models/staging", "int_order_lines", "int_order_totals", "int_orders", **BACKFILL)
+    backfill = candidates.dbt("test", "one_row_per_customer", "order_lines_without_order", **BACKFILL)
+    assert backfill["one_row_per_customer"].passed
+    assert backfill["one_row_per_customer"].details["failing_rows"] == "test_failures_backfill.one_row_per_customer"
     assert candidates.sql("select count(*) from test_failures.one_row_per_customer") == [(1,)]
-    candidates.dbt("run", "int_order_lines", "int_order_totals", "int_orders", **BACKFILL)
-    lines = candidates.dbt("test", "order_lines_without_order", **BACKFILL)["order_lines_without_order"]
+    lines = backfill["order_lines_without_order"]
     assert lines.message.startswith(  # the orders a backfill reads: raw_history's versions as of D
         "8 order lines of 7 orders that are not in raw_history.orders (as of 2026-10-15) as of 2026-10-15 (e.g. "
     )
