@@ -23,6 +23,7 @@ DOC = ROOT / "docs" / "ARCHITECTURE.md"
 DECISIONS = ROOT / "docs" / "decisions"
 ROOT_FOLDERS = ("plugins", "dags", "dbt_project", "gx", "bench", "docs", "tests", "deploy")
 PLUGIN_PACKAGES = ("kam", "operators")  # written without the leading plugins/
+RUN_TIME_FOLDERS = ("var/",)  # made by `make run` / `make test`, absent from a fresh clone
 PATH = re.compile(rf"(?<![\w./<>-])(?:{'|'.join(ROOT_FOLDERS + PLUGIN_PACKAGES)})/[\w./*-]*")
 DOTTED = re.compile(r"(?<![\w./-])(?:kam|operators)(?:\.\w+)+")
 SHORT_DECISION = re.compile(r"docs/decisions/(\d{4})")
@@ -43,6 +44,8 @@ def _on_disk(named: str) -> Path:
 
 
 def _exists(named: str) -> bool:
+    if named in RUN_TIME_FOLDERS:
+        return True
     if named.split("/")[0] not in ROOT_FOLDERS + PLUGIN_PACKAGES:
         return (ROOT / named).exists() or (PLUGINS / named).exists()
     if "*" in named:
