@@ -65,7 +65,10 @@ def _dbt(dbt_outcome: dict | None, dbt_failures: list[str], wh) -> list[CheckRes
     if outcome is not None and dbt_failures:
         failed = outcome.get("failed") or []
         outcome = {**outcome, "failed": failed + [f for f in dbt_failures if f not in failed]}
-    return _guarded("dbt_tests", lambda: dbt_checks(outcome, wh))
+    try:
+        return dbt_checks(outcome, wh)
+    except Exception as exc:  # unreadable results or stored failures: dbt_tests fails closed
+        return [_cannot("dbt_tests", exc)]
 
 
 def _judged(observed: list, thresholds: dict) -> tuple[list[CheckResult], list]:

@@ -119,6 +119,13 @@ def test_dbt_failure_fails_only_dbt_tests(gate):
     assert result.check("dbt_tests").observed == 1
 
 
+def test_dbt_results_that_cannot_be_read_fail_dbt_tests_closed(gate):
+    result = gate(dbt_outcome={"failed": [], "nodes": [{"unique_id": "test.x.broken"}]})
+    check = result.check("dbt_tests")
+    assert not check.passed and check.message.startswith("could not be evaluated: KeyError")
+    assert not result.passed
+
+
 def _gate_test(check: str, status: str, failures: int, blocking: bool = True) -> dict:
     """A gate test's node of a dbt build outcome, as `kam.dbt_results.build_outcome` gives it."""
     return {
