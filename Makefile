@@ -70,7 +70,7 @@ reliability: install airflow-db
 	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m tests.reliability.report
 
 bench: install
-	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m bench.run --scale $(SCALE)
+	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VAR) dbt_project/target dbt_project/logs

@@ -70,6 +70,18 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
     ]
 
 
+def _compared_columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
+    """The table's columns but the night's stamp (`_dbt_run_started_at`: when a row was written, not what it holds)."""
+    return [
+        '"' + r[0] + '"'
+        for r in con.execute(
+            "select column_name from information_schema.columns where table_catalog = ? and table_schema = ? "
+            "and table_name = ? and column_name <> '_dbt_run_started_at' order by ordinal_position",
+            [catalog, schema, table],
+        ).fetchall()
+    ]
+
+
 def compare_warehouses(left: Path | str, right: Path | str, schema: str = "marts") -> dict:
     """Tables of `schema` present in both warehouses and equal as multisets of rows."""
     con = duckdb.connect()
@@ -86,11 +98,12 @@ def compare_warehouses(left: Path | str, right: Path | str, schema: str = "marts
                 }
                 continue
             a, b = f"l.{schema}.{name}", f"r.{schema}.{name}"
+            columns = ", ".join(_compared_columns(con, "l", schema, name))
             only_left = con.execute(
-                f"select count(*) from (select * from {a} except all select * from {b})"
+                f"select count(*) from (select {columns} from {a} except all select {columns} from {b})"
             ).fetchone()[0]
             only_right = con.execute(
-                f"select count(*) from (select * from {b} except all select * from {a})"
+                f"select count(*) from (select {columns} from {b} except all select {columns} from {a})"
             ).fetchone()[0]
             rows = con.execute(f"select count(*) from {a}").fetchone()[0]
             tables[name] = {

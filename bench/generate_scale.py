@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 
 LINES_PER_ORDER = 2.5
 LINES_PER_CUSTOMER = 200
-PART_LINES = 2_000_000
+CHUNK_ORDERS = 800_000  # orders per part file (about 2M lines in the lines part)
 HISTORY_DAYS = 3 * 365
 CATEGORIES = np.array(["fasteners", "hydraulics", "packaging", "safety", "electrical", "spare parts"])
 STATUSES = np.array(["delivered", "shipped", "placed", "cancelled", "returned"])
@@ -55,7 +55,13 @@ def _customers(rng: np.random.Generator, n_customers: int, start_day: int, end_d
 
 
 def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
-    """Write the drop for `lines` order lines ending on `as_of`; return the counts."""
+    """Write the drop for `lines` order lines ending on `as_of`; return the counts.
+
+    Orders are drawn and written chunk by chunk (`CHUNK_ORDERS` orders and their lines
+    per part file pair), each chunk from its own random stream `SeedSequence(seed,
+    spawn_key=(chunk,))`: memory stays bounded by one chunk, and the same seed gives the
+    same drop whatever the scale's number of chunks.
+    """
     rng = np.random.default_rng(seed)
     erp, crm = out / "erp", out / "crm"
     erp.mkdir(parents=True, exist_ok=True)
@@ -64,9 +70,35 @@ def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
     start_day = end_day - HISTORY_DAYS
     n_orders = max(1, int(lines / LINES_PER_ORDER))
     n_customers = max(10, lines // LINES_PER_CUSTOMER)
-    p, first_day, last_day = _customers(rng, n_customers, start_day, end_day)
+    customers = _customers(rng, n_customers, start_day, end_day)
+    n_lines = 0
+    for chunk, first_order in enumerate(range(0, n_orders, CHUNK_ORDERS)):
+        chunk_rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(chunk,)))
+        count = min(CHUNK_ORDERS, n_orders - first_order)
+        orders, order_lines = _order_chunk(chunk_rng, customers, first_order, count, end_day)
+        pq.write_table(orders, erp / f"orders_part{chunk:03d}.parquet", compression="zstd")
+        pq.write_table(order_lines, erp / f"order_lines_part{chunk:03d}.parquet", compression="zstd")
+        n_lines += order_lines.num_rows
+        del orders, order_lines
+    _write_fx(erp / "fx_rates.parquet", start_day, end_day, rng)
+    _write_crm(crm, rng, n_customers, start_day, end_day)
+    counts = {
+        "orders": n_orders,
+        "order_lines": n_lines,
+        "customers": n_customers,
+        "as_of": str(as_of),
+        "bytes": _tree_bytes(out),
+    }
+    (out / "manifest.json").write_text(json.dumps(counts, indent=1))
+    return counts
 
-    customer = rng.choice(n_customers, n_orders, p=p)
+
+def _order_chunk(
+    rng: np.random.Generator, customers: tuple, first_order: int, n_orders: int, end_day: int
+) -> tuple[pa.Table, pa.Table]:
+    """Orders `first_order` .. `first_order + n_orders - 1` and their lines."""
+    p, first_day, last_day = customers
+    customer = rng.choice(len(p), n_orders, p=p)
     span = last_day[customer] - first_day[customer]
     order_day = first_day[customer] + (rng.random(n_orders) * (span + 1)).astype(np.int64)
     order_day = np.minimum(order_day, end_day)
@@ -78,7 +110,7 @@ def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
     updated_day = np.where(not_delivered, order_day, np.minimum(delivered, end_day))
     orders = pa.table(
         {
-            "order_id": _ids("SO", np.arange(n_orders), 9),
+            "order_id": _ids("SO", np.arange(first_order, first_order + n_orders), 9),
             "customer_id": _ids("C", customer, 6),
             "order_date": _dates(order_day),
             "promised_date": _dates(promised),
@@ -91,18 +123,18 @@ def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
 
     per_order = rng.integers(1, 5, n_orders)  # 1..4 lines, mean 2.5
     n_lines = int(per_order.sum())
-    line_order = np.repeat(np.arange(n_orders), per_order)
+    line_order = pa.array(np.repeat(np.arange(n_orders), per_order))
     line_number = np.arange(n_lines) - np.repeat(np.cumsum(per_order) - per_order, per_order) + 1
     quantity = np.round(rng.lognormal(2.5, 1.1, n_lines), 0) + 1
     price = np.round(rng.lognormal(3.0, 0.9, n_lines), 2)
     cost = np.round(price * rng.uniform(0.55, 1.05, n_lines), 2)
     cost_unknown = rng.random(n_lines) < 0.04
     short = rng.random(n_lines) < 0.03
-    line_delivered = ~not_delivered[line_order]
+    line_delivered = ~not_delivered[line_order.to_numpy()]
     delivered_qty = np.where(short, np.floor(quantity * 0.8), quantity)
     order_lines = pa.table(
         {
-            "order_id": orders["order_id"].take(pa.array(line_order)),
+            "order_id": orders["order_id"].take(line_order),
             "line_number": pa.array(line_number.astype(np.int64)),
             "product_id": _ids("P-", rng.integers(10000, 12000, n_lines), 5),
             "product_category": pa.array(rng.choice(CATEGORIES, n_lines)),
@@ -110,22 +142,21 @@ def generate(out: Path, lines: int, as_of: date, seed: int = 7) -> dict:
             "delivered_quantity": pa.array(delivered_qty, mask=~line_delivered),
             "unit_price": pa.array(price),
             "unit_cost": pa.array(cost, mask=cost_unknown),
-            "updated_at": orders["updated_at"].take(pa.array(line_order)),
+            "updated_at": orders["updated_at"].take(line_order),
         }
     )
-    _write_parts(orders, erp / "orders", PART_LINES / LINES_PER_ORDER)
-    _write_parts(order_lines, erp / "order_lines", PART_LINES)
-    _write_fx(erp / "fx_rates.parquet", start_day, end_day, rng)
-    _write_crm(crm, rng, n_customers, start_day, end_day)
-    counts = {"orders": n_orders, "order_lines": n_lines, "customers": n_customers, "as_of": str(as_of)}
-    (out / "manifest.json").write_text(json.dumps(counts, indent=1))
-    return counts
+    return orders, order_lines
 
 
-def _write_parts(table: pa.Table, stem: Path, rows_per_part: float, tag: str = "part") -> None:
-    step = max(1, int(rows_per_part))
-    for i, offset in enumerate(range(0, table.num_rows, step)):
-        pq.write_table(table.slice(offset, step), f"{stem}_{tag}{i:03d}.parquet", compression="zstd")
+def _tree_bytes(folder: Path) -> int:
+    """Bytes of the files under `folder` (hard links counted once)."""
+    seen, total = set(), 0
+    for path in folder.rglob("*"):
+        stat = path.stat()
+        if path.is_file() and (stat.st_dev, stat.st_ino) not in seen:
+            seen.add((stat.st_dev, stat.st_ino))
+            total += stat.st_size
+    return total
 
 
 def _write_fx(path: Path, start_day: int, end_day: int, rng: np.random.Generator) -> None:
@@ -292,8 +323,54 @@ def _hard_link_tree(base: Path, out: Path) -> None:
             os.link(src, dst)
 
 
-def _latest_rows(erp: Path, stem: str) -> pa.Table:
-    return pa.concat_tables([pq.read_table(p) for p in sorted(erp.glob(f"{stem}_*.parquet"))])
+def _parts(erp: Path, stem: str) -> list[Path]:
+    return sorted(erp.glob(f"{stem}_*.parquet"))
+
+
+def _first_rows(parts: list[Path], n: int) -> pa.Table:
+    """The first `n` rows over the parts in order, reading only the parts needed."""
+    tables, have = [], 0
+    for part in parts:
+        if have >= n:
+            break
+        table = pq.read_table(part)
+        tables.append(table.slice(0, n - have))
+        have += tables[-1].num_rows
+    return pa.concat_tables(tables)
+
+
+def _open_recent(parts: list[Path], day: int) -> np.ndarray:
+    """Positions (over all parts in order) of the orders still open and placed in the 30 days before `day`."""
+    found, offset = [], 0
+    for part in parts:
+        table = pq.read_table(part, columns=["order_date", "status"])
+        order_day = pc.cast(table["order_date"], pa.int32()).to_numpy(zero_copy_only=False)
+        status = table["status"].to_numpy(zero_copy_only=False)
+        found.append(offset + np.flatnonzero((order_day > day - 31) & np.isin(status, ["placed", "shipped"])))
+        offset += table.num_rows
+    return np.concatenate(found) if found else np.array([], dtype=np.int64)
+
+
+def _rows_at(parts: list[Path], positions: np.ndarray) -> pa.Table:
+    """The rows at sorted `positions` over all parts in order, one part in memory at a time."""
+    tables, offset = [], 0
+    for part in parts:
+        rows = pq.ParquetFile(part).metadata.num_rows
+        inside = positions[(positions >= offset) & (positions < offset + rows)] - offset
+        if len(inside):
+            tables.append(pq.read_table(part).take(pa.array(inside)))
+        offset += rows
+    return pa.concat_tables(tables) if tables else pq.read_schema(parts[0]).empty_table()
+
+
+def _lines_of(parts: list[Path], *order_ids: pa.Array) -> list[pa.Table]:
+    """For each set of `order_ids`, its lines in drop order, streaming the line parts once."""
+    found: list[list[pa.Table]] = [[] for _ in order_ids]
+    for part in parts:
+        table = pq.read_table(part)
+        for wanted, ids in zip(found, order_ids, strict=True):
+            wanted.append(table.filter(pc.is_in(table["order_id"], ids)))
+    return [pa.concat_tables(tables) for tables in found]
 
 
 def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
@@ -301,19 +378,20 @@ def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
 
     New orders dated D+1 (about one in a thousand of the history: one day's volume)
     with their lines, and as many deliveries: open orders of the last 30 days become
-    delivered on D+1 (order and lines updated, `updated_at` on D+1).
+    delivered on D+1 (order and lines updated, `updated_at` on D+1). The base is read
+    one part file at a time, so memory stays bounded at any scale.
     """
     rng = np.random.default_rng(seed)
     shutil.rmtree(out, ignore_errors=True)
     _hard_link_tree(base, out)
     erp = base / "erp"
-    orders = _latest_rows(erp, "orders")
-    lines = _latest_rows(erp, "order_lines")
+    order_parts, line_parts = _parts(erp, "orders"), _parts(erp, "order_lines")
+    n_orders = sum(pq.ParquetFile(p).metadata.num_rows for p in order_parts)
     next_day = as_of + timedelta(days=1)
     day = int((np.datetime64(next_day) - EPOCH).astype(int))
-    n_new = max(1, orders.num_rows // 1000)
+    n_new = max(1, n_orders // 1000)
 
-    template = orders.slice(0, n_new)
+    template = _first_rows(order_parts, n_new)
     template_ids = template["order_id"]
     new_ids = _ids("SN" + next_day.strftime("%y%m%d"), np.arange(n_new), 6)
     new = template.set_column(0, "order_id", new_ids)
@@ -322,34 +400,32 @@ def make_delta(out: Path, base: Path, as_of: date, seed: int = 8) -> dict:
     new = new.set_column(4, "delivered_date", pa.nulls(n_new, pa.date32()))
     new = new.set_column(5, "status", pa.array(["placed"] * n_new))
     new = new.set_column(7, "updated_at", _timestamps(np.full(n_new, day), np.full(n_new, 50000)))
-    new_lines = lines.filter(pc.is_in(lines["order_id"], template_ids))
+
+    open_recent = _open_recent(order_parts, day)
+    chosen = np.sort(rng.choice(open_recent, min(n_new, len(open_recent)), replace=False))
+    delivered = _rows_at(order_parts, chosen)
+    m = delivered.num_rows
+    delivered = delivered.set_column(4, "delivered_date", _dates(np.full(m, day)))
+    delivered = delivered.set_column(5, "status", pa.array(["delivered"] * m, pa.string()))
+    delivered = delivered.set_column(7, "updated_at", _timestamps(np.full(m, day), np.full(m, 60000)))
+
+    new_lines, delivered_lines = _lines_of(line_parts, template_ids, delivered["order_id"])
     position = pc.index_in(new_lines["order_id"], template_ids)
     new_lines = new_lines.set_column(0, "order_id", new_ids.take(position))
     new_lines = new_lines.set_column(5, "delivered_quantity", pa.nulls(new_lines.num_rows, pa.float64()))
     new_lines = new_lines.set_column(
         8, "updated_at", _timestamps(np.full(new_lines.num_rows, day), np.full(new_lines.num_rows, 50000))
     )
-
-    order_day = pc.cast(orders["order_date"], pa.int32()).to_numpy(zero_copy_only=False)
-    status = orders["status"].to_numpy(zero_copy_only=False)
-    open_recent = np.flatnonzero((order_day > day - 31) & np.isin(status, ["placed", "shipped"]))
-    chosen = np.sort(rng.choice(open_recent, min(n_new, len(open_recent)), replace=False))
-    delivered = orders.take(pa.array(chosen))
-    m = delivered.num_rows
-    delivered = delivered.set_column(4, "delivered_date", _dates(np.full(m, day)))
-    delivered = delivered.set_column(5, "status", pa.array(["delivered"] * m, pa.string()))
-    delivered = delivered.set_column(7, "updated_at", _timestamps(np.full(m, day), np.full(m, 60000)))
-    delivered_lines = lines.filter(pc.is_in(lines["order_id"], delivered["order_id"]))
     delivered_lines = delivered_lines.set_column(5, "delivered_quantity", delivered_lines["quantity"])
     delivered_lines = delivered_lines.set_column(
         8, "updated_at", _timestamps(np.full(delivered_lines.num_rows, day), np.full(delivered_lines.num_rows, 60000))
     )
 
+    tag = f"delta{next_day.strftime('%Y%m%d')}_000"
     delta_orders = pa.concat_tables([new, delivered.cast(new.schema)])
     delta_lines = pa.concat_tables([new_lines, delivered_lines.cast(new_lines.schema)])
-    tag = f"delta{next_day.strftime('%Y%m%d')}_"
-    _write_parts(delta_orders, out / "erp" / "orders", max(1, delta_orders.num_rows), tag)
-    _write_parts(delta_lines, out / "erp" / "order_lines", max(1, delta_lines.num_rows), tag)
+    pq.write_table(delta_orders, out / "erp" / f"orders_{tag}.parquet", compression="zstd")
+    pq.write_table(delta_lines, out / "erp" / f"order_lines_{tag}.parquet", compression="zstd")
     counts = {
         "new_orders": n_new,
         "new_lines": new_lines.num_rows,

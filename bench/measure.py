@@ -3,7 +3,10 @@
 Wall time (monotonic clock), CPU time (user + system of the finished children,
 the `RUSAGE_CHILDREN` delta around the run) and peak memory: the greatest sum of
 the resident set sizes of the whole process tree (the stage's process and every
-descendant), sampled with psutil every `SAMPLE_SECONDS`.
+descendant, also one that was reparented after it was first seen), sampled with
+psutil every `SAMPLE_SECONDS`. With `memory_limit_mb` the tree is killed as soon
+as it holds more, and the measurement says so (`out_of_memory`) instead of the
+machine swapping or the kernel killing a random process.
 """
 
 from __future__ import annotations
@@ -31,31 +34,46 @@ class Measurement:
     peak_rss_mb: float
     returncode: int
     log: str
+    out_of_memory: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
 
 
-def tree_rss(root: psutil.Process) -> int:
-    """Bytes resident in `root` and all its descendants now (processes that vanish count 0)."""
+def _tree(root: psutil.Process, known: set[psutil.Process]) -> set[psutil.Process]:
+    """`root` and its descendants, plus every process seen before that still runs (with its descendants)."""
+    found = set()
+    with contextlib.suppress(psutil.Error):  # the root ended meanwhile
+        found = {root, *root.children(recursive=True)}
+    for process in known - found:  # reparented (its parent ended): still part of the run
+        with contextlib.suppress(psutil.Error):
+            if process.is_running():
+                found.update({process, *process.children(recursive=True)})
+    return found
+
+
+def tree_rss(processes: set[psutil.Process]) -> int:
+    """Bytes resident in `processes` now (processes that vanish count 0)."""
     total = 0
-    try:
-        processes = [root, *root.children(recursive=True)]
-    except psutil.Error:
-        return 0
     for process in processes:
-        with contextlib.suppress(psutil.Error):  # the process ended meanwhile
+        with contextlib.suppress(psutil.Error):
             total += process.memory_info().rss
     return total
 
 
 class PeakSampler(threading.Thread):
-    """Samples the tree RSS of `pid` until stopped; `peak` holds the greatest sum seen."""
+    """Samples the tree RSS of `pid` until stopped; `peak` holds the greatest sum seen.
 
-    def __init__(self, pid: int, interval: float = SAMPLE_SECONDS) -> None:
+    Above `limit_bytes` it kills the whole tree and sets `exceeded`.
+    """
+
+    def __init__(self, pid: int, interval: float = SAMPLE_SECONDS, limit_bytes: int | None = None) -> None:
         super().__init__(daemon=True)
         self.interval = interval
+        self.limit_bytes = limit_bytes
         self.peak = 0
+        self.exceeded = False
+        self._known: set[psutil.Process] = set()
         self._stop_event = threading.Event()
         try:
             self._root = psutil.Process(pid)
@@ -64,7 +82,15 @@ class PeakSampler(threading.Thread):
 
     def run(self) -> None:
         while self._root is not None and not self._stop_event.is_set():
-            self.peak = max(self.peak, tree_rss(self._root))
+            self._known = _tree(self._root, self._known)
+            rss = tree_rss(self._known)
+            self.peak = max(self.peak, rss)
+            if self.limit_bytes is not None and rss > self.limit_bytes:
+                self.exceeded = True
+                for process in self._known:
+                    with contextlib.suppress(psutil.Error):
+                        process.kill()
+                return
             self._stop_event.wait(self.interval)
 
     def stop(self) -> int:
@@ -78,14 +104,20 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def measure(cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None) -> Measurement:
-    """Run `cmd` (output to `log_path`) and return its wall time, CPU time and peak tree RSS."""
+def measure(
+    cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | None = None, memory_limit_mb: float | None = None
+) -> Measurement:
+    """Run `cmd` (output to `log_path`) and return its wall time, CPU time and peak tree RSS.
+
+    With `memory_limit_mb`, a tree that holds more is killed and reported `out_of_memory`.
+    """
     log_path.parent.mkdir(parents=True, exist_ok=True)
     cpu_before = _children_cpu()
     started = time.perf_counter()
     with log_path.open("w") as log:
         process = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=log, stderr=subprocess.STDOUT)
-        sampler = PeakSampler(process.pid)
+        limit = None if memory_limit_mb is None else int(memory_limit_mb * MB)
+        sampler = PeakSampler(process.pid, limit_bytes=limit)
         sampler.start()
         returncode = process.wait()
         wall = time.perf_counter() - started
@@ -96,4 +128,5 @@ def measure(cmd: list[str], env: dict[str, str], log_path: Path, cwd: Path | Non
         peak_rss_mb=round(peak / MB, 1),
         returncode=returncode,
         log=str(log_path),
+        out_of_memory=sampler.exceeded,
     )

@@ -31,23 +31,26 @@ def markdown(result: dict) -> str:
         f"{result['customers']:,} customers), as-of {result['as_of']}",
         "",
         f"{result['machine']}; DuckDB threads {result['duckdb_threads']}, "
-        f"memory limit {result['duckdb_memory_limit']} (extraction {result.get('extract_memory_limit', '2GB')}); started {result['started_at']}",
+        f"memory limit {result['duckdb_memory_limit']} (extraction {result.get('extract_memory_limit', '2GB')}); "
+        f"pandas reference capped at {result.get('reference_memory_limit_gb', 'n/a')} GB; started {result['started_at']}",
         "",
+        *_runner_line(result),
         "| section | stage | wall s | CPU s | peak RSS MB | ok | note |",
         "|---|---|---:|---:|---:|---|---|",
     ]
     for row in result["rows"]:
         lines.append(
             f"| {row['section']} | {row['stage']} | {_fmt(row['wall_s'])} | {_fmt(row['cpu_s'])} | "
-            f"{_fmt(row['peak_rss_mb'], 0)} | {'yes' if row['returncode'] == 0 else 'NO'} | "
+            f"{_fmt(row['peak_rss_mb'], 0)} | {_ok(row)} | "
             f"{row.get('note', '')} |"
         )
     lines += ["", "| check | result | detail |", "|---|---|---|"]
     for name, check in result["checks"].items():
-        detail = {k: v for k, v in check.items() if k not in ("equal", "sample", "tables")}
+        detail = {k: v for k, v in check.items() if k not in ("equal", "sample", "tables", "part")}
         if "tables" in check:
             detail["unequal_tables"] = sorted(t for t, v in check["tables"].items() if not v["equal"])
-        lines.append(f"| {name} | {'equal' if check.get('equal') else 'DIFFERENT'} | {json.dumps(detail)} |")
+        verdict = "not checked" if "skipped" in check else ("equal" if check.get("equal") else "DIFFERENT")
+        lines.append(f"| {name} | {verdict} | {json.dumps(detail)} |")
     profiles = [row for row in result["rows"] if row.get("dbt")]
     if profiles:
         lines += [
@@ -63,9 +66,31 @@ def markdown(result: dict) -> str:
             )
     lines += ["", "| target | value | limit | status |", "|---|---:|---|---|"]
     for t in result["targets"]:
-        status = _status(t["passed"]) + ("" if t["binding"] else " (informative below 10m)")
-        lines.append(f"| {t['name']} | {_fmt(t['value'], 3)} | {t['op']} {t['limit']} | {status} |")
+        status = _status(t["passed"]) + ("" if t["binding"] else f" (informative: binds at {t['scale']})")
+        if t.get("note"):
+            status += f"; {t['note']}"
+        unit = f" {t['unit']}" if t.get("unit") else ""
+        lines.append(f"| {t['name']} | {_fmt(t['value'], 3)}{unit} | {t['op']} {t['limit']}{unit} | {status} |")
     return "\n".join(lines) + "\n"
+
+
+def _ok(row: dict) -> str:
+    if row.get("out_of_memory"):
+        return f"out of memory at {row.get('memory_limit_gb')} GB"
+    return "yes" if row["returncode"] == 0 else "NO"
+
+
+def _runner_line(result: dict) -> list[str]:
+    runner = result.get("runner")
+    if not runner:
+        return []
+    drop = result.get("drop_bytes")
+    return [
+        f"Last invocation: stages {','.join(runner['stages'])}; runner wall {runner['wall_s']:.1f} s, of which "
+        f"measured {runner['measured_wall_s']:.1f} s (runner overhead {runner['overhead_s']:.1f} s)"
+        + ("" if drop is None else f"; drop {drop / 2**20:,.1f} MB"),
+        "",
+    ]
 
 
 def write_results(result: dict, folder: Path) -> tuple[Path, Path]:

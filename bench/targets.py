@@ -1,19 +1,25 @@
-"""The performance targets of issue 6, evaluated on a benchmark's measurements.
+"""The performance targets of issue 11, evaluated on a benchmark's measurements.
 
 Each target is a ratio or a bound of measured rows (looked up by section and
-stage). "Ours" for the three rules is the execution phase of `dbt run` of their
-models (the SQL work, as dbt reports it), also shown with dbt's start-up (parsing
-the project, loading the adapter) included. A target whose inputs were not measured is reported as `n/a`, never as
-passed. The targets are defined at 10M lines; at other scales they are shown for
-information (`binding` false).
+stage), with the scale it binds at; at other scales it is shown for information
+(`binding` false). A target that compares two scales (next night 10M / 1M,
+100M / 10M) is evaluated only in the run of the larger scale, with the rows of
+the smaller one from its results file. A target whose inputs were not measured
+is `n/a`, never passed; a pandas reference killed over its memory cap makes its
+targets `n/a` with the outcome as the note.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
-BINDING_SCALE = "10m"
 GB_MB = 1024.0
+DAG = "kam_nightly (whole DAG run)"
+OURS_RULES = ("reference", "ours: dbt models of the three rules")
+PANDAS = ("reference", "pandas reference")
+FLOOR = ("floor", "revenue per customer and month")
+EXAMPLE = ("worked example", DAG)
 
 
 @dataclass
@@ -24,6 +30,9 @@ class Target:
     limit: float
     passed: bool | None
     binding: bool
+    scale: str
+    unit: str = ""
+    note: str = ""
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -36,8 +45,8 @@ def _row(rows: list[dict], section: str, stage: str) -> dict | None:
     return None
 
 
-def _get(rows: list[dict], section: str, stage: str, field: str = "wall_s") -> float | None:
-    row = _row(rows, section, stage)
+def _get(rows: list[dict] | None, section: str, stage: str, field: str = "wall_s") -> float | None:
+    row = None if rows is None else _row(rows, section, stage)
     return None if row is None else row.get(field)
 
 
@@ -45,71 +54,111 @@ def _ratio(a: float | None, b: float | None) -> float | None:
     return None if a is None or b in (None, 0) else round(a / b, 3)
 
 
-def first_night_wall(rows: list[dict]) -> float | None:
-    """The whole first night: the kam_nightly run when measured, else the sum of the stages."""
-    whole = _get(rows, "first night", "kam_nightly (whole DAG run)")
-    if whole is not None:
-        return whole
-    stages = [_get(rows, "first night", s) for s in ("extraction", "dbt build", "gate", "publish", "export")]
-    return None if any(s is None for s in stages) else round(sum(stages), 3)
+def _gb(mb: float | None) -> float | None:
+    return None if mb is None else round(mb / GB_MB, 3)
 
 
-def evaluate(rows: list[dict], scale: str, other_scale_rows: list[dict] | None = None) -> list[Target]:
-    """Every target with its value; `other_scale_rows` are the 1m rows when `scale` is 10m."""
-    binding = scale == BINDING_SCALE
+@dataclass(frozen=True)
+class Spec:
+    """One target of the issue: its name, the scale it binds at, the bound, how its value is computed."""
 
-    def target(name: str, value: float | None, op: str, limit: float) -> Target:
-        passed = None if value is None else (value <= limit if op == "<=" else value >= limit)
-        return Target(name, value, op, limit, passed, binding)
+    name: str
+    scale: str
+    op: str
+    limit: float
+    value: Callable[[list[dict], dict[str, list[dict]]], float | None]
+    unit: str = ""
+    needs_pandas: bool = False
+    across: str | None = None  # the smaller scale of a two-scale target
 
-    ours_rules = _row(rows, "reference", "ours: dbt models of the three rules")
-    reference = _row(rows, "reference", "pandas reference")
-    whole = _row(rows, "first night", "kam_nightly (whole DAG run)")
-    parse = _row(rows, "dag parse", "DagBag(dags/)")
-    targets = [
-        target(
-            "next night / first night dbt build",
-            _ratio(_get(rows, "next night", "dbt build"), _get(rows, "first night", "dbt build")),
-            "<=",
-            0.15,
-        ),
-        target(
-            "first-night dbt build / floor",
-            _ratio(_get(rows, "first night", "dbt build"), _get(rows, "floor", "revenue per customer and month")),
-            "<=",
-            15,
-        ),
-        target(
-            "reference pandas / ours (three rules), wall",
-            _ratio(
-                reference and reference["wall_s"],
-                ours_rules and (ours_rules.get("dbt_elapsed_s") or ours_rules["wall_s"]),
-            ),
-            ">=",
-            5,
-        ),
-        target(
-            "reference pandas / ours (three rules), wall incl. dbt start-up",
-            _ratio(reference and reference["wall_s"], ours_rules and ours_rules["wall_s"]),
-            ">=",
-            5,
-        ),
-        target(
-            "ours / reference pandas (three rules), peak memory",
-            _ratio(ours_rules and ours_rules["peak_rss_mb"], reference and reference["peak_rss_mb"]),
-            "<=",
-            0.5,
-        ),
-        target(
-            "whole kam_nightly first night peak memory (GB)",
-            None if whole is None else round(whole["peak_rss_mb"] / GB_MB, 3),
-            "<=",
-            4,
-        ),
-        target("DAG parse (s)", None if parse is None else parse.get("parse_s"), "<=", 1),
-    ]
-    if other_scale_rows is not None:
+
+def _next_over_first(section_stage: str):
+    return lambda rows, _: _ratio(_get(rows, "next night", section_stage), _get(rows, "first night", section_stage))
+
+
+def _over_floor(stage: str):
+    return lambda rows, _: _ratio(_get(rows, "first night", stage), _get(rows, *FLOOR))
+
+
+def _next_dag_over(scale: str):
+    return lambda rows, others: _ratio(_get(rows, "next night", DAG), _get(others.get(scale), "next night", DAG))
+
+
+def _pandas_over_ours(rows, _):
+    return _ratio(_get(rows, *PANDAS), _get(rows, *OURS_RULES))
+
+
+def _ours_over_pandas_memory(rows, _):
+    return _ratio(_get(rows, *OURS_RULES, field="peak_rss_mb"), _get(rows, *PANDAS, field="peak_rss_mb"))
+
+
+PANDAS_OVER_OURS = "pandas / ours, the three rules, whole process wall (dbt start-up included)"
+SPECS = (
+    Spec("next night / first night, whole DAG, 10M", "10m", "<=", 0.20, _next_over_first(DAG)),
+    Spec("next night / first night, dbt build, 10M", "10m", "<=", 0.15, _next_over_first("dbt build")),
+    Spec(
+        "next night 10M / next night 1M, whole DAG (cost follows the delta)",
+        "10m",
+        "<=",
+        1.5,
+        _next_dag_over("1m"),
+        across="1m",
+    ),
+    Spec("first-night dbt build / floor, 10M", "10m", "<=", 10, _over_floor("dbt build")),
+    Spec(
+        "worked-example night (fixed cost) / first night 10M, whole DAG",
+        "10m",
+        "<=",
+        0.10,
+        lambda rows, _: _ratio(_get(rows, *EXAMPLE), _get(rows, "first night", DAG)),
+    ),
+    Spec(f"{PANDAS_OVER_OURS}, 10M", "10m", ">=", 5, _pandas_over_ours, needs_pandas=True),
+    Spec(f"{PANDAS_OVER_OURS}, 1M", "1m", ">=", 2, _pandas_over_ours, needs_pandas=True),
+    Spec("ours / pandas, peak memory, 10M", "10m", "<=", 0.40, _ours_over_pandas_memory, needs_pandas=True),
+    Spec("gate / floor, 10M", "10m", "<=", 2, _over_floor("gate")),
+    Spec("export / floor, 10M", "10m", "<=", 2, _over_floor("export")),
+    Spec("next night 100M / next night 10M, whole DAG", "100m", "<=", 2, _next_dag_over("10m"), across="10m"),
+    Spec(
+        "whole-run peak memory, 10M",
+        "10m",
+        "<=",
+        2.5,
+        lambda rows, _: _gb(_get(rows, "first night", DAG, field="peak_rss_mb")),
+        unit="GB",
+    ),
+    Spec(
+        "whole-run peak memory, 100M (first night)",
+        "100m",
+        "<=",
+        12,
+        lambda rows, _: _gb(_get(rows, "first night", DAG, field="peak_rss_mb")),
+        unit="GB",
+    ),
+)
+
+
+def pandas_outcome(rows: list[dict]) -> str:
+    """ "out of memory at X GB" when the pandas reference was killed over its cap, else ""."""
+    for row in rows:
+        if (row["section"], row["stage"]) == PANDAS and row.get("out_of_memory"):
+            return f"pandas out of memory at {row.get('memory_limit_gb', _gb(row['peak_rss_mb']))} GB"
+    return ""
+
+
+def evaluate(rows: list[dict], scale: str, other_scales: dict[str, list[dict]] | None = None) -> list[Target]:
+    """Every target that applies to a run of `scale`; `other_scales` holds the rows of other scales' results."""
+    others = other_scales or {}
+    oom = pandas_outcome(rows)
+    targets = []
+    for spec in SPECS:
+        if spec.across is not None and spec.scale != scale:
+            continue  # a two-scale target belongs to the run of its larger scale
+        value = spec.value(rows, others)
+        passed = None if value is None else (value <= spec.limit if spec.op == "<=" else value >= spec.limit)
+        note = oom if spec.needs_pandas and oom else ""
+        if spec.across is not None and spec.across not in others:
+            note = f"no bench_{spec.across}.json in the results folder"
         targets.append(
-            target("10M / 1M first night", _ratio(first_night_wall(rows), first_night_wall(other_scale_rows)), "<=", 10)
+            Target(spec.name, value, spec.op, spec.limit, passed, spec.scale == scale, spec.scale, spec.unit, note)
         )
     return targets

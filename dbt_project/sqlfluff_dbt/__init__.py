@@ -5,6 +5,7 @@ The names here are the dbt context the models and macros use (`var`, `dbt.*`, `a
 as on a nightly run. Loaded by `.sqlfluff` (`library_path`); dbt never reads this folder.
 """
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ import yaml
 _PROJECT_VARS = yaml.safe_load((Path(__file__).parents[1] / "dbt_project.yml").read_text())["vars"]
 
 execute = False  # as at dbt parse time: no query against the warehouse
+run_started_at = datetime(2026, 1, 1, tzinfo=UTC)  # the invocation's start (macro night_stamp)
 
 
 def var(name, default=None):

@@ -123,13 +123,12 @@ class RunPlan:
         return self.is_backfill
 
     def dbt_vars(self) -> dict[str, Any]:
-        """Every dbt var of this run: the overrides, then what the plan sets."""
-        return {
-            **self.vars,
-            "as_of_date": self.as_of.isoformat(),
-            "kam_backfill": self.is_backfill,
-            "schema_suffix": self.schema_suffix,
-        }
+        """The `--vars` of this run's dbt: the overrides, then a backfill's mode (a nightly's is
+        the project's default). Not D: it goes in the environment (`kam.dbt_env.as_of_env`), so
+        the vars of a mode are the same every night and dbt reuses its parse
+        (docs/decisions/0018-dbt-parses-once.md)."""
+        backfill = {"kam_backfill": True, "schema_suffix": self.schema_suffix} if self.is_backfill else {}
+        return {**self.vars, **backfill}
 
     def to_dict(self) -> dict[str, Any]:
         return {

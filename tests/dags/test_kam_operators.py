@@ -296,12 +296,15 @@ def _dbt_operator():
 def test_interceptor_points_dbt_at_the_duckdb_warehouse_and_the_as_of_date(home):
     operator = _dbt_operator()
     KamDbtInterceptor()(_context(), operator)
-    assert operator.vars == {"as_of_date": "2026-10-15", "kam_backfill": False, "schema_suffix": ""}
+    assert operator.vars == {}  # a nightly's vars never change: D is in the environment
+    assert operator.env["KAM_AS_OF_DATE"] == "2026-10-15"
+    assert operator.cache_dir == home / "dbt" / "cosmos"  # Cosmos's partial-parse cache of the nightly
     assert operator.dbt_cmd_flags == [] and operator.full_refresh is False
     assert operator.env["KAM_DBT_TARGET"] == "duckdb"
     assert operator.env["KAM_WAREHOUSE"] == str(home / "warehouse.duckdb")
     assert operator.env["DBT_SEND_ANONYMOUS_USAGE_STATS"] == "False"
-    assert (operator.env["DBT_TARGET_PATH"], operator.env["DBT_LOG_PATH"]) == ("target", "logs")
+    assert operator.env["DBT_TARGET_PATH"] == "target"  # the temporary project's: the callback reads it
+    assert operator.env["DBT_LOG_PATH"] == str(home / "dbt" / "cosmos" / "logs")
     assert operator.env["KAM_DBT_EXECUTABLE"] == str(Path(sys.executable).with_name("dbt"))
     assert operator.env["KAM_DBT_PARENT_PID"] == str(os.getpid())
     assert operator.profile_config.target_name == "duckdb"
@@ -312,7 +315,7 @@ def test_interceptor_switches_the_profile_target_to_postgres(monkeypatch):
     monkeypatch.delenv("KAM_WAREHOUSE_CONN_ID", raising=False)
     operator = _dbt_operator()
     KamDbtInterceptor()(_context(), operator)
-    assert operator.vars["as_of_date"] == "2026-10-15"
+    assert operator.env["KAM_AS_OF_DATE"] == "2026-10-15"
     assert operator.profile_config.target_name == "postgres"
     assert (operator.env["KAM_PG_HOST"], operator.env["KAM_PG_PORT"], operator.env["KAM_PG_DBNAME"]) == (
         "db.example",
@@ -344,13 +347,14 @@ def test_interceptor_builds_a_backfill_with_full_refresh_into_the_suffixed_schem
     context = _context(plan=BACKFILL_PLAN)
     own_flags = operator.add_cmd_flags()  # what DbtBuildLocalOperator.execute hands to build_and_run_cmd
     operator.invoke_interceptors(context)
-    command, _ = operator.build_cmd(context=context, cmd_flags=own_flags)
+    command, env = operator.build_cmd(context=context, cmd_flags=own_flags)
     assert command[0] == str(DBT_GUARDED) and command[1:].count("--full-refresh") == 1
     assert yaml.safe_load(command[command.index("--vars") + 1]) == {
         "max_row_change": 0.4,
-        "as_of_date": "2026-10-10",
         "kam_backfill": True,
         "schema_suffix": "_backfill",
     }
+    assert env["KAM_AS_OF_DATE"] == "2026-10-10"
+    assert operator.cache_dir == home / "dbt_backfill" / "cosmos"  # never the nightly's parse
     operator.invoke_interceptors(context)  # a second call (retry) adds no second flag
     assert operator.dbt_cmd_flags.count("--full-refresh") == 1

@@ -1,7 +1,9 @@
 """The source contract exists in four places: plugins/kam/contract.py (what extraction validates
 and creates raw from), dbt's sources (models/staging/_sources.yml), the staging models' tests
 and the spec (../shared/spec/sources.md). These tests fail when a copy differs from kam.contract:
-objects, column names and order, data types, nullability, enumerations and ranges."""
+objects, column names and order, data types, nullability, enumerations and ranges; and when a
+staging test of a row rule scans more than the night's rows or a key test less than the whole
+view (docs/decisions/0017-tests-on-the-nights-rows.md)."""
 
 from __future__ import annotations
 
@@ -32,6 +34,18 @@ def _staging_columns(obj) -> dict[str, dict]:
     document = yaml.safe_load((STAGING / f"stg_{obj.system}__{obj.name}.yml").read_text())
     (model,) = [m for m in document["models"] if m["name"] == f"stg_{obj.system}__{obj.name}"]
     return {column["name"]: column for column in model["columns"]}
+
+
+def _configs(column: dict) -> dict[str, dict]:
+    """The column's data tests by name, with their config ({} without one)."""
+    configs = {}
+    for test in column.get("data_tests") or []:
+        if isinstance(test, str):
+            configs[test] = {}
+        else:
+            ((name, config),) = test.items()
+            configs[name] = (config or {}).get("config", {})
+    return configs
 
 
 def _tests(column: dict) -> dict[str, dict]:
@@ -89,6 +103,15 @@ def test_staging_tests_hold_the_contract_nullability_enumerations_and_ranges(nam
             assert (bounds["min_value"], bounds.get("min_inclusive")) == (column.exclusive_minimum, False), label
         else:
             assert (bounds.get("min_value"), bounds.get("min_inclusive", True)) == (column.minimum, True), label
+
+
+@pytest.mark.parametrize("name", list(OBJECTS))
+def test_staging_row_rules_test_the_nights_rows_and_keys_the_whole_view(name):
+    obj = OBJECTS[name]
+    for column in obj.columns:
+        for test, config in _configs(_staging_columns(obj)[column.name]).items():
+            label = f"stg_{obj.system}__{name}.{column.name}: {test}"
+            assert config.get("where") == (None if column.name in obj.key else "__night_rows__"), label
 
 
 def _spec_tables() -> dict[str, list[tuple[str, str, str]]]:

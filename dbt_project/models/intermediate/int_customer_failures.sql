@@ -1,7 +1,8 @@
 {#- Service failures per customer as of D (metrics.md "Service failures"): counts in the
     90 days up to D and the 90 before, the trend, the top area and the OTIF rate.
-    int_failure_events holds only events dated <= D, and int_orders only orders dated
-    <= D with a delivered_date that is null after D. -#}
+    int_failure_events holds only the events counting as of D; int_orders holds orders of
+    every date with their delivered_date as the order system says (one after D: not
+    delivered yet). -#}
 {%- set d = as_of_date() -%}
 {%- set recent_start = days_up_to_start(90, d) -%}
 {%- set prior_start = days_up_to_start(180, d) -%}
@@ -64,7 +65,7 @@ top_areas as (
 
 otif_orders as (
 
-    -- orders not cancelled, promised in [D-89, D], delivered (by D)
+    -- orders dated <= D, not cancelled, promised in [D-89, D], delivered by D
     select
         customer_id,
         order_id,
@@ -73,9 +74,10 @@ otif_orders as (
     from {{ ref('int_orders') }}
     where
         is_purchase
+        and order_date <= {{ d }}
         and promised_date >= {{ recent_start }}
         and promised_date <= {{ d }}
-        and delivered_date is not null
+        and delivered_date <= {{ d }}
 
 ),
 

@@ -7,11 +7,12 @@
 
 with purchases as (
 
+    -- the days with a purchase, one row each (int_customer_order_days)
     select
         customer_id,
         order_date
-    from {{ ref('int_orders') }}
-    where is_purchase
+    from {{ ref('int_customer_order_days') }}
+    where purchase_orders > 0 and order_date <= {{ as_of_date() }}
 
 ),
 
@@ -28,7 +29,7 @@ purchase_span as (
 
 recent_dates as (
 
-    select distinct
+    select
         customer_id,
         order_date
     from purchases

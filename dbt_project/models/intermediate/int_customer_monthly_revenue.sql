@@ -2,7 +2,8 @@
 -- from the later of window_start and the month of the customer's first counted
 -- order ever, with the revenue of its counted orders in that month, zero when it
 -- bought nothing. Customers with no counted order, or a first one after W, have
--- no rows (months_observed 0).
+-- no rows (months_observed 0). Read from the counted amounts per customer and month
+-- (int_customer_months).
 
 {%- set months = var('analysis_months') | int %}
 
@@ -16,14 +17,15 @@ with window_months as (
 
 ),
 
-counted_orders as (
+counted_months as (
 
+    -- the months with a counted order, up to the end of W (a first one after W observes nothing)
     select
         customer_id,
-        order_date,
+        month_start,
         revenue_eur
-    from {{ ref('int_orders') }}
-    where is_counted
+    from {{ ref('int_customer_months') }}
+    where counted_orders > 0 and month_start <= {{ analysis_window_end() }}
 
 ),
 
@@ -31,8 +33,8 @@ first_counted as (
 
     select
         customer_id,
-        {{ month_start('min(order_date)') }} as first_month
-    from counted_orders
+        min(month_start) as first_month
+    from counted_months
     group by customer_id
 
 ),
@@ -41,11 +43,10 @@ monthly_revenue as (
 
     select
         customer_id,
-        {{ month_start('order_date') }} as month_start,
-        sum(revenue_eur) as revenue_eur
-    from counted_orders
-    where order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
-    group by customer_id, {{ month_start('order_date') }}
+        month_start,
+        revenue_eur
+    from counted_months
+    where month_start >= {{ analysis_window_start() }}
 
 )
 

@@ -1,12 +1,16 @@
 -- One row per customer: revenue and gross margin of its counted orders in the
 -- analysis window W (and revenue in the equally long period before W), in the
 -- reporting currency, exact decimals. Amounts are 0, not null, without revenue.
+-- W is whole months, so the counted amounts per customer and month
+-- (int_customer_months) hold all it needs.
 
-with counted_orders as (
+with counted_months as (
 
     select *
-    from {{ ref('int_orders') }}
-    where is_counted
+    from {{ ref('int_customer_months') }}
+    where
+        counted_orders > 0
+        and month_start between {{ analysis_window_start(1) }} and {{ analysis_window_end() }}
 
 ),
 
@@ -15,26 +19,26 @@ totals as (
     select
         customer_id,
         sum(case
-            when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
+            when month_start >= {{ analysis_window_start() }}
                 then revenue_eur
             else 0
         end) as revenue_12m,
         sum(case
-            when order_date between {{ analysis_window_start(1) }} and {{ analysis_window_end(1) }}
+            when month_start <= {{ analysis_window_end(1) }}
                 then revenue_eur
             else 0
         end) as revenue_prev_12m,
         sum(case
-            when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
+            when month_start >= {{ analysis_window_start() }}
                 then revenue_with_cost_eur - cost_eur
             else 0
         end) as gross_margin_12m,
         sum(case
-            when order_date between {{ analysis_window_start() }} and {{ analysis_window_end() }}
+            when month_start >= {{ analysis_window_start() }}
                 then revenue_with_cost_eur
             else 0
         end) as revenue_with_cost_12m
-    from counted_orders
+    from counted_months
     group by customer_id
 
 ),

@@ -19,7 +19,7 @@ customer_ids as (
     union
 
     select customer_id
-    from {{ ref('stg_erp__orders') }}
+    from {{ ref('int_customer_order_days') }}
     where order_date <= {{ as_of_date() }}
 
 )

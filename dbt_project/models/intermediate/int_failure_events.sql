@@ -1,60 +1,23 @@
-{#- Service failure events of every customer, dated <= D (metrics.md "Service failures").
-    One row per event: a late delivery and an incomplete delivery of an order, and a
-    CRM case (complaint). `order_id` / `case_id` name the source of the event.
-    int_orders holds the orders dated <= D, a delivered_date after D as null. -#}
+{#- Service failure events of every customer as of D (metrics.md "Service failures"), one
+    row per event: the late and incomplete deliveries of int_order_failure_events that count
+    by D (`counts_from <= D`: the order is dated <= D and the event has happened by D), and
+    the CRM cases (complaints) opened by D of the customers of D. `order_id` / `case_id` name
+    the source of the event. A view: the three models that read it filter the compact events
+    table, and nothing is written per night. -#}
+{{ config(materialized='view') }}
 {%- set d = as_of_date() -%}
 
-with orders as (
+with order_events as (
 
-    -- orders not cancelled (is_purchase)
     select
-        order_id,
         customer_id,
-        promised_date,
-        delivered_date,
-        ordered_quantity,
-        delivered_quantity
-    from {{ ref('int_orders') }}
-    where is_purchase
-
-),
-
-late_deliveries as (
-
-    select
-        orders.customer_id,
-        orders.order_id,
+        order_id,
         cast(null as {{ dbt.type_string() }}) as case_id,
-        orders.promised_date as event_date,
-        'late_delivery' as failure_category,
-        'delivery' as failure_area
-    from orders
-    where
-        orders.promised_date is not null
-        and orders.promised_date <= {{ d }}
-        and (
-            (orders.delivered_date is not null and orders.delivered_date > orders.promised_date)
-            or (orders.delivered_date is null and orders.promised_date < {{ d }})
-        )
-
-),
-
-incomplete_deliveries as (
-
-    -- a delivered order (returned included); "in full" compares the sums over the
-    -- order's lines (int_orders: a null delivered quantity counts 0; an order
-    -- without lines sums 0 of 0, so it is in full)
-    select
-        orders.customer_id,
-        orders.order_id,
-        cast(null as {{ dbt.type_string() }}) as case_id,
-        orders.delivered_date as event_date,
-        'incomplete_delivery' as failure_category,
-        'delivery' as failure_area
-    from orders
-    where
-        orders.delivered_date is not null
-        and orders.delivered_quantity < orders.ordered_quantity
+        event_date,
+        failure_category,
+        failure_area
+    from {{ ref('int_order_failure_events') }}
+    where counts_from <= {{ d }}
 
 ),
 
@@ -83,9 +46,7 @@ complaints as (
 
 events as (
 
-    select * from late_deliveries
-    union all
-    select * from incomplete_deliveries
+    select * from order_events
     union all
     select * from complaints
 

@@ -1,6 +1,7 @@
 {#- Monthly failure dynamics (metrics.md "Service failures"): one row per customer,
     calendar month and failure category with at least one event, over all history up to D
-    (int_failure_events and int_orders hold nothing dated after D). -#}
+    (int_failure_events holds the events counting as of D; the orders per month are those
+    dated <= D, macro customer_months_as_of). -#}
 
 with events as (
 
@@ -28,14 +29,12 @@ monthly as (
 
 monthly_orders as (
 
-    -- the customer's orders dated in the month, not cancelled
+    -- the customer's orders dated in the month (and <= D), not cancelled
     select
         customer_id,
-        {{ month_start('order_date') }} as month_start,
-        count(*) as orders_count
-    from {{ ref('int_orders') }}
-    where is_purchase
-    group by customer_id, {{ month_start('order_date') }}
+        month_start,
+        purchase_orders as orders_count
+    from ({{ customer_months_as_of() }}) as months
 
 ),
 

@@ -2,7 +2,7 @@
     order, lifetime and 12-month revenue, opportunities won/lost with lost
     reasons and competitors), decision makers, activities and cases of the last
     365 days, survey scores. Counts only: no contact's personal data.
-    int_orders holds only orders dated <= D. -#}
+    Orders count when dated <= D (macro customer_months_as_of). -#}
 {%- set d = as_of_date() -%}
 {%- set year_start = days_up_to_start(365, d) -%}
 
@@ -37,12 +37,12 @@ with key_accounts as (
 
 lifetime_revenue as (
 
+    -- counted orders dated <= D and their revenue (exact decimals), from the compact customer months
     select
         customer_id,
         sum(revenue_eur) as lifetime_revenue,
-        count(*) as counted_orders
-    from {{ ref('int_orders') }}
-    where is_counted
+        sum(counted_orders) as counted_orders
+    from ({{ customer_months_as_of() }}) as months
     group by customer_id
 
 ),

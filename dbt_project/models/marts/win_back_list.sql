@@ -22,17 +22,16 @@ with members as (
 
 value_at_stake as (
 
-    -- counted revenue in the 365 days up to last_order_date (exact decimals)
+    -- counted revenue of the order days in the 365 days up to last_order_date (<= D; exact decimals)
     select
         members.customer_id,
-        sum(orders.revenue_eur) as value_at_stake
+        sum(order_days.revenue_eur) as value_at_stake
     from members
-    inner join {{ ref('int_orders') }} as orders
+    inner join {{ ref('int_customer_order_days') }} as order_days
         on
-            orders.customer_id = members.customer_id
-            and orders.order_date <= members.last_order_date
-            and orders.order_date >= {{ days_up_to_start(365, 'members.last_order_date') }}
-    where orders.is_counted
+            order_days.customer_id = members.customer_id
+            and order_days.order_date <= members.last_order_date
+            and order_days.order_date >= {{ days_up_to_start(365, 'members.last_order_date') }}
     group by members.customer_id
 
 ),

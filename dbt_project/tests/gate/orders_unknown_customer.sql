@@ -9,10 +9,15 @@
 with unknown as (
 
     select
-        customer_id,
-        order_id
-    from {{ ref('int_orders') }}
-    where not has_account
+        orders.customer_id,
+        orders.order_id
+    from {{ ref('int_orders') }} as orders
+    where
+        orders.order_date <= {{ as_of_date() }}
+        and not exists (
+            select 1 from {{ ref('stg_crm__accounts') }} as crm_accounts
+            where crm_accounts.account_id = orders.customer_id
+        )
 
 ),
 

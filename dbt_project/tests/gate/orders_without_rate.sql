@@ -14,7 +14,7 @@ with unrated as (
         customer_id,
         order_date
     from {{ ref('int_orders') }}
-    where not has_rate
+    where not has_rate and order_date <= {{ as_of_date() }}
 
 ),
 

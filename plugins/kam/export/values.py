@@ -32,10 +32,34 @@ def _plain_number(value: Decimal) -> str:
     return "0" if text in ("-0", "") else text
 
 
-def csv_text(value) -> str:
-    """The CSV field of one value."""
-    if value is None:
-        return ""
+def _float_text(value: float) -> str:
+    if not math.isfinite(value):
+        return repr(value)
+    text = f"{value:.16g}"
+    if "e" in text:
+        return _plain_number(Decimal(text))
+    return "0" if text == "-0" else text
+
+
+def _text(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
+
+
+#: the CSV text of a value, by its exact type (a subclass takes `_csv_text_of_kind`)
+_CSV_TEXT = {
+    type(None): lambda _: "",
+    bool: lambda value: "true" if value else "false",
+    str: _text,
+    int: str,
+    float: _float_text,
+    Decimal: _plain_number,
+    date: date.isoformat,
+    datetime: lambda value: _utc_naive(value).isoformat(),
+    time: time.isoformat,
+}
+
+
+def _csv_text_of_kind(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
@@ -45,12 +69,16 @@ def csv_text(value) -> str:
     if isinstance(value, Decimal):
         return _plain_number(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            return repr(value)
-        return _plain_number(Decimal(f"{value:.16g}"))
+        return _float_text(value)
     if isinstance(value, str):
-        return f"'{value}" if is_formula_like(value) else value
+        return _text(value)
     return str(value)
+
+
+def csv_text(value) -> str:
+    """The CSV field of one value."""
+    by_type = _CSV_TEXT.get(type(value))
+    return by_type(value) if by_type else _csv_text_of_kind(value)
 
 
 def excel_value(value):

@@ -49,11 +49,11 @@ def parquet_schema(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path
     try:
         described = con.execute(f"describe select * from read_parquet({quote_literal(str(path))})").fetchall()
     except duckdb.Error as exc:
-        raise FileUnreadable(obj.name, label, f"not a readable Parquet file ({_first_line(exc)})") from exc
+        raise FileUnreadable(obj.name, label, f"not a readable Parquet file ({first_line(exc)})") from exc
     return [(r[0], r[1]) for r in described]
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
@@ -128,20 +128,27 @@ def stage_jsonl(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, l
 
 
 def stage_parquet(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, label: str) -> list[StagedSource]:
-    """Parquet -> text table; typed columns cast to their ISO / decimal text."""
+    """Parquet -> a text view over the file (typed columns cast to their ISO / decimal text), streamed when checked."""
     schema = parquet_schema(con, obj, path, label)
     names = [n for n, _ in schema]
     _check_columns(obj, names, label)
-    table = temp_name("parquet")
+    view = temp_name("parquet")
     selects = ", ".join(f"{text_expression(quote_ident(n), t)} as c{i}" for i, (n, t) in enumerate(schema))
-    try:
-        con.execute(
-            f"create temp table {table} as select {selects}, file_row_number + 1 as _line "
-            f"from read_parquet({quote_literal(str(path))}, file_row_number=true)"
+    con.execute(
+        f"create temp view {view} as select {selects}, file_row_number + 1 as _line "
+        f"from read_parquet({quote_literal(str(path))}, file_row_number=true)"
+    )
+    return [
+        StagedSource(
+            table=view,
+            source=label,
+            columns=_positional(obj, names),
+            raw=_raw_json(names),
+            row="_line",
+            relation="view",
+            read_error="not a readable Parquet file",
         )
-    except duckdb.Error as exc:
-        raise FileUnreadable(obj.name, label, f"not a readable Parquet file ({_first_line(exc)})") from exc
-    return [StagedSource(table=table, source=label, columns=_positional(obj, names), raw=_raw_json(names), row="_line")]
+    ]
 
 
 def stage_file(con: duckdb.DuckDBPyConnection, obj: SourceObject, path: Path, label: str) -> list[StagedSource]:

@@ -65,32 +65,35 @@ def quarantine_bad_rows(
 
 def merge_into_raw(con: duckdb.DuckDBPyConnection, obj: SourceObject, checked: str, run_id: str, as_of: date) -> int:
     """Merge the winning valid rows of `checked` into raw.<object> and append them to
-    raw_history.<object> (as of `as_of`); returns rows inserted or replaced."""
+    raw_history.<object> (as of `as_of`); returns rows inserted or replaced.
+
+    Into an empty raw (a first night: the whole history at once) every best row is a winner, so it
+    is not joined with raw nor copied again."""
     keys = ", ".join(_v(k) for k in obj.key)
     order = "v__updated_at desc, _load_seq desc" if obj.has_updated_at else "_load_seq desc"
-    best, winners = temp_name("best"), temp_name("win")
-    con.execute(f"""
-        create temp table {best} as
+    winners = temp_name("win")
+    best = f"""
         select * exclude (_rank) from (
             select *, row_number() over (partition by {keys} order by {order}) as _rank
             from {checked} where _reason is null)
         where _rank = 1
-    """)
-    on_keys = " and ".join(f"r.{quote_ident(k)} = b.{_v(k)}" for k in obj.key)
-    differs = " or ".join(f"r.{quote_ident(c)} is distinct from b.{_v(c)}" for c in obj.column_names)
-    if obj.has_updated_at:
-        wins = f"b.v__updated_at > r.updated_at or (b.v__updated_at = r.updated_at and ({differs}))"
-    else:
-        wins = differs
-    first_key = quote_ident(obj.key[0])
-    con.execute(f"""
-        create temp table {winners} as
-        select b.* from {best} b left join raw.{obj.name} r on {on_keys}
-        where r.{first_key} is null or {wins}
-    """)
-    con.execute(f"drop table {best}")  # not needed past here: dropped before raw grows
-    changed = con.execute(f"select count(*) from {winners}").fetchone()[0]
+    """
     raw_empty = con.execute(f"select count(*) = 0 from (select 1 from raw.{obj.name} limit 1)").fetchone()[0]
+    if raw_empty:
+        con.execute(f"create temp table {winners} as {best}")
+    else:
+        on_keys = " and ".join(f"r.{quote_ident(k)} = b.{_v(k)}" for k in obj.key)
+        differs = " or ".join(f"r.{quote_ident(c)} is distinct from b.{_v(c)}" for c in obj.column_names)
+        if obj.has_updated_at:
+            wins = f"b.v__updated_at > r.updated_at or (b.v__updated_at = r.updated_at and ({differs}))"
+        else:
+            wins = differs
+        con.execute(f"""
+            create temp table {winners} as
+            select b.* from ({best}) b left join raw.{obj.name} r on {on_keys}
+            where r.{quote_ident(obj.key[0])} is null or {wins}
+        """)
+    changed = con.execute(f"select count(*) from {winners}").fetchone()[0]
     if changed and not raw_empty:
         match = " and ".join(f"raw.{obj.name}.{quote_ident(k)} = w.{_v(k)}" for k in obj.key)
         con.execute(f"delete from raw.{obj.name} using {winners} w where {match}")

@@ -18,6 +18,7 @@ from kam.contract import (
     history_table_ddl,
     raw_table_ddl,
 )
+from kam.extract.file_identity import FileStat, FileVersion
 
 SCHEMAS = ("raw", "raw_history", "quarantine", "meta")
 #: as-of date given to the versions a warehouse held before raw_history existed
@@ -32,6 +33,8 @@ META_DDL = (
     "started_at timestamp, finished_at timestamp)",
     "create table if not exists meta.source_reads (as_of_date date, run_id varchar, object varchar, "
     "source varchar, version varchar, rows_read bigint, rows_bad bigint, read_at timestamp)",
+    "create table if not exists meta.file_fingerprints (object varchar, source varchar, sha256 varchar, "
+    "size bigint, mtime_ns bigint, ctime_ns bigint, inode ubigint, taken_at_ns bigint)",
     "create table if not exists meta.source_errors (as_of_date date, run_id varchar, object varchar, "
     "source varchar, error varchar, recorded_at timestamp)",
 )
@@ -86,6 +89,26 @@ def known_file_versions(con: duckdb.DuckDBPyConnection, obj: str) -> dict[str, s
     ).fetchall():
         known.setdefault(source, set()).add(sha256)
     return known
+
+
+def file_fingerprints(con: duckdb.DuckDBPyConnection, obj: str) -> dict[str, tuple[str, FileStat]]:
+    """Per source label of `obj`: the sha256 of its last hash and the stat taken just before it."""
+    rows = con.execute(
+        "select source, sha256, size, mtime_ns, ctime_ns, inode, taken_at_ns from meta.file_fingerprints "
+        "where object = ?",
+        [obj],
+    ).fetchall()
+    return {source: (sha256, FileStat(*stat)) for source, sha256, *stat in rows}
+
+
+def record_fingerprint(con: duckdb.DuckDBPyConnection, obj: str, version: FileVersion) -> None:
+    """Keep `version`'s stat as the file's fingerprint (one row per object and source label)."""
+    stat = version.stat
+    con.execute("delete from meta.file_fingerprints where object = ? and source = ?", [obj, version.label])
+    con.execute(
+        "insert into meta.file_fingerprints values (?, ?, ?, ?, ?, ?, ?, ?)",
+        [obj, version.label, version.sha256, stat.size, stat.mtime_ns, stat.ctime_ns, stat.inode, stat.taken_at_ns],
+    )
 
 
 def files_of_run(con: duckdb.DuckDBPyConnection, obj: str, run_id: str) -> list[str]:

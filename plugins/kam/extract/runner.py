@@ -21,7 +21,7 @@ from kam.config import Settings
 from kam.contract import SourceObject, objects_of
 from kam.extract import discovery, file_readers, merge, meta_tables, sql_reader
 from kam.extract.errors import ExtractError, FileUnreadable
-from kam.extract.file_identity import FileVersion, file_version
+from kam.extract.file_identity import FileVersion, file_stat, file_version, verify_mode
 from kam.extract.private_files import make_private, private_umask
 from kam.extract.report import BACKFILL, ExtractReport, ObjectReport
 from kam.extract.staged import StagedSource, temp_name
@@ -101,6 +101,7 @@ class _Pending:
         self.created = False
         self.reads: list[SourceRead] = []
         self.skipped_unchanged: list[str] = []
+        self.verified: list[FileVersion] = []  # hashed, and equal to a version already loaded
         self.changed: list[str] = []
         self.error: FileUnreadable | None = None
         self.started_at = _now()
@@ -114,7 +115,7 @@ class _Pending:
             con.execute(f"create temp table {self.checked} as {select}")
             self.created = True
         max_row = con.execute(f"select coalesce(max({staged.row}), 0) from {staged.table}").fetchone()[0]
-        con.execute(f"drop table {staged.table}")
+        con.execute(f"drop {staged.relation} {staged.table}")
         return max_row
 
     def fail(self, con: duckdb.DuckDBPyConnection, error: FileUnreadable) -> None:
@@ -131,21 +132,45 @@ class _Pending:
 def _find_new_files(
     con, obj: SourceObject, found: list[Path], folder: Path, item: _Pending, extensions: tuple[str, ...]
 ) -> None:
-    """Hash the object's files; keep those whose name and content are not loaded yet."""
+    """Keep the object's files whose name and content are not loaded yet.
+
+    A file whose fingerprint vouches for a loaded version is skipped unopened; any other file is
+    hashed (docs/decisions/0020).
+    """
     known = meta_tables.known_file_versions(con, obj.name)
     if not found and not known and not obj.optional:
         raise ExtractError(
             f"{obj.name}: no source file in {folder} (expected {obj.name}{'/'.join(extensions)} or {obj.name}*<part>)"
         )
+    trust_stat = verify_mode() == "stat"
+    fingerprints = meta_tables.file_fingerprints(con, obj.name) if trust_stat else {}
     for path in found:
         label = discovery.source_label(folder, path)
-        version = file_version(obj.name, path, label)
+        stat = file_stat(obj.name, path, label)
+        sha256, fingerprint = fingerprints.get(label, (None, None))
+        if fingerprint is not None and fingerprint.vouches_for(stat) and sha256 in known.get(label, ()):
+            item.skipped_unchanged.append(label)
+            continue
+        version = file_version(obj.name, path, label, stat)
         if version.sha256 in known.get(label, ()):
             item.skipped_unchanged.append(label)
+            item.verified.append(version)
             continue
         if label in known:
             item.changed.append(label)
         item.reads.append(SourceRead(source=label, read_at=_now(), file=version))
+
+
+def _check_staged(con, item: _Pending, staged: StagedSource, offset: int) -> int:
+    """`item.add`; a staged view whose file fails to read makes the file unreadable."""
+    try:
+        return item.add(con, staged, offset)
+    except duckdb.Error as exc:
+        if staged.read_error is None:
+            raise
+        con.execute(f"drop {staged.relation} if exists {staged.table}")
+        reason = f"{staged.read_error} ({file_readers.first_line(exc)})"
+        raise FileUnreadable(item.obj.name, staged.source, reason) from exc
 
 
 def _stage_folder(con, system: str, folder: str, pending: dict[str, _Pending]) -> None:
@@ -171,7 +196,7 @@ def _stage_folder(con, system: str, folder: str, pending: dict[str, _Pending]) -
                 read.read_at = _now()
                 last_row = 0
                 for staged in file_readers.stage_file(con, obj, read.file.path, read.source):
-                    last_row = max(last_row, item.add(con, staged, offset))
+                    last_row = max(last_row, _check_staged(con, item, staged, offset))
                 offset += last_row
         except FileUnreadable as error:
             item.fail(con, error)
@@ -247,9 +272,12 @@ def _write_object(con, item: _Pending, system: str, run_id: str, as_of: date) ->
         if read.file is not None:
             f = read.file
             meta_tables.record_loaded_file(con, name, read.source, f.size, f.mtime, f.sha256, rows, run_id, as_of)
+            meta_tables.record_fingerprint(con, name, f)
         meta_tables.record_source_read(
             con, as_of, run_id, name, read.source, versions[read.source], rows, bad, read.read_at
         )
+    for version in item.verified:
+        meta_tables.record_fingerprint(con, name, version)
     rows_read = sum(rows for rows, _, _ in figures.values())
     totals = meta_tables.record_run(
         con, run_id, name, rows_read, loaded, quarantined, changed, item.started_at, _now(), as_of

@@ -33,10 +33,11 @@ def test_example_candidates_pass_the_gate(example_warehouse, example_copy, tmp_p
     objects = result.check("quarantine_share").details["objects"]
     assert {o: v["open"] for o, v in objects.items() if v["open"]} == {"orders": 4, "order_lines": 4, "activities": 1}
     assert result.check("source_files_readable").passed
-    # the example's oracle_info.json: orders without account or rate (as dbt's int_orders flags), lines without order
+    # the example's oracle_info.json: orders dated <= D without account or rate (int_orders' has_rate), lines without order
     flagged = example_copy.execute(
-        "select count(*) filter (where not has_account), "
-        "count(*) filter (where not has_rate) from intermediate.int_orders"
+        "select count(*) filter (where account_id is null), count(*) filter (where not has_rate) "
+        "from intermediate.int_orders left join staging.stg_crm__accounts on account_id = customer_id "
+        "where order_date <= date '2026-10-15'"
     ).fetchone()
     assert [c.observed for c in result.warnings][:3] == [*flagged, 8] and flagged[1] == 12
     assert [c.name for c in result.warnings] == [

@@ -164,3 +164,23 @@ def test_cli_as_of_defaults_to_yesterday_utc(env, monkeypatch):
     assert main(["--system", "erp", "--run-id", "cli"]) == 0
     yesterday = datetime.now(UTC).date() - timedelta(days=1)
     assert env.query("select distinct as_of_date from meta.extract_runs") == [(yesterday,)]
+
+
+def test_a_parquet_part_whose_pages_do_not_decode_is_a_source_error(env):
+    path = env.erp / "orders_part1.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"copy (select 'O' || i as order_id, 'C1' as customer_id, date '2026-01-01' as order_date, "
+        f"null::date as promised_date, null::date as delivered_date, 'placed' as status, 'EUR' as currency, timestamp '2026-01-01' as updated_at from range(100000) t(i)) "
+        f"to '{path}' (format parquet, compression zstd)"
+    )
+    con.close()
+    size = path.stat().st_size
+    with open(path, "r+b") as handle:  # the pages are overwritten, the footer (schema) stays readable
+        handle.seek(4)
+        handle.write(b"\x00\x13" * (size // 3))
+    report = extract_erp(env.settings, "n1", AS_OF)
+    error = "orders: not a readable Parquet file (TProtocolException: Invalid data) in erp/orders_part1.parquet"
+    assert report.objects["orders"].source_errors == [error]
+    assert source_errors(env) == [(AS_OF, "n1", "orders", "erp/orders_part1.parquet", error)]
+    assert env.query("select count(*) from raw.orders") == [(0,)]

@@ -1,0 +1,73 @@
+{#- One row per customer and calendar month with at least one order (any date, any status):
+    its orders, purchases (not cancelled) and counted orders (not cancelled or returned) of
+    the month, and the counted orders' revenue, cost and revenue with known cost (exact
+    decimals), summed from int_customer_order_days. Independent of D: the analysis window
+    W is whole months (macros analysis_window_start / analysis_window_end), so the revenue
+    and XYZ rules read these rows.
+
+    Incremental (delete+insert by customer_id): a night recomputes every month of the
+    customers whose order days changed (macro customers_to_recompute); a customer left
+    without orders gets one row with a null month_start, which the post-hook deletes. -#}
+{{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns',
+          post_hook="delete from {{ this }} where month_start is null") }}
+
+with
+
+{% if is_incremental() %}
+    recompute as (
+
+        {{ customers_to_recompute(ref('int_customer_order_days'), 'sum(orders)') }}
+
+    ),
+{% endif %}
+
+order_days as (
+
+    select *
+    from {{ ref('int_customer_order_days') }}
+    {% if is_incremental() -%}
+        where customer_id in (select recompute.customer_id from recompute)
+    {%- endif %}
+
+)
+
+select
+    customer_id,
+    {{ month_start('order_date') }} as month_start,
+    cast(sum(orders) as integer) as orders,
+    cast(sum(purchase_orders) as integer) as purchase_orders,
+    cast(sum(counted_orders) as integer) as counted_orders,
+    cast(sum(revenue_eur) as decimal(38, 12)) as revenue_eur,
+    cast(sum(cost_eur) as decimal(38, 12)) as cost_eur,
+    cast(sum(revenue_with_cost_eur) as decimal(38, 12)) as revenue_with_cost_eur,
+    max(order_load_seq) as order_load_seq,
+    max(line_load_seq) as line_load_seq,
+    max(rate_load_seq) as rate_load_seq,
+    {{ night_stamp() }}
+from order_days
+group by customer_id, {{ month_start('order_date') }}
+{%- if is_incremental() %}
+
+    union all
+
+    -- a customer left without orders: one row to delete its old ones (removed by the post-hook)
+    select
+        recompute.customer_id,
+        cast(null as date) as month_start,
+        0 as orders,
+        0 as purchase_orders,
+        0 as counted_orders,
+        cast(0 as decimal(38, 12)) as revenue_eur,
+        cast(0 as decimal(38, 12)) as cost_eur,
+        cast(0 as decimal(38, 12)) as revenue_with_cost_eur,
+        cast(null as bigint) as order_load_seq,
+        cast(null as bigint) as line_load_seq,
+        cast(null as bigint) as rate_load_seq,
+        {{ night_stamp() }}
+    from recompute
+    where not exists (
+        select 1 from order_days
+        where order_days.customer_id = recompute.customer_id
+    )
+{%- endif %}

@@ -1,0 +1,72 @@
+{#- One row per customer and day with at least one order (any order date, any status): how
+    many orders, purchases (not cancelled) and counted orders (not cancelled or returned) it
+    placed that day, and the counted orders' amounts (exact decimals). Independent of D:
+    consumers keep order_date <= D. The lapse rule reads the purchase days, the customer
+    universe every order day.
+
+    Incremental (delete+insert by customer_id): a night recomputes every day of the customers
+    whose orders changed (macro customers_to_recompute); a customer left without orders gets
+    one row with a null order_date, which the post-hook deletes. -#}
+{{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert',
+          on_schema_change='sync_all_columns',
+          post_hook="delete from {{ this }} where order_date is null") }}
+
+with
+
+{% if is_incremental() %}
+    recompute as (
+
+        {{ customers_to_recompute(ref('int_orders'), 'count(*)') }}
+
+    ),
+{% endif %}
+
+orders as (
+
+    select *
+    from {{ ref('int_orders') }}
+    {% if is_incremental() -%}
+        where customer_id in (select recompute.customer_id from recompute)
+    {%- endif %}
+
+)
+
+select
+    customer_id,
+    order_date,
+    cast(count(*) as integer) as orders,
+    cast(sum(case when is_purchase then 1 else 0 end) as integer) as purchase_orders,
+    cast(sum(case when is_counted then 1 else 0 end) as integer) as counted_orders,
+    cast(sum(case when is_counted then revenue_eur else 0 end) as decimal(38, 12)) as revenue_eur,
+    cast(sum(case when is_counted then cost_eur else 0 end) as decimal(38, 12)) as cost_eur,
+    cast(sum(case when is_counted then revenue_with_cost_eur else 0 end) as decimal(38, 12)) as revenue_with_cost_eur,
+    max(order_load_seq) as order_load_seq,
+    max(line_load_seq) as line_load_seq,
+    max(rate_load_seq) as rate_load_seq,
+    {{ night_stamp() }}
+from orders
+group by customer_id, order_date
+{%- if is_incremental() %}
+
+    union all
+
+    -- a customer left without orders: one row to delete its old ones (removed by the post-hook)
+    select
+        recompute.customer_id,
+        cast(null as date) as order_date,
+        0 as orders,
+        0 as purchase_orders,
+        0 as counted_orders,
+        cast(0 as decimal(38, 12)) as revenue_eur,
+        cast(0 as decimal(38, 12)) as cost_eur,
+        cast(0 as decimal(38, 12)) as revenue_with_cost_eur,
+        cast(null as bigint) as order_load_seq,
+        cast(null as bigint) as line_load_seq,
+        cast(null as bigint) as rate_load_seq,
+        {{ night_stamp() }}
+    from recompute
+    where not exists (
+        select 1 from orders
+        where orders.customer_id = recompute.customer_id
+    )
+{%- endif %}
