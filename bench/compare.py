@@ -8,6 +8,8 @@ from pathlib import Path
 
 import duckdb
 
+from kam.dbt_results import NIGHT_STAMP_COLUMN
+
 RULE_COLUMNS = ("abc_revenue", "xyz_class", "lapse_status")
 SAMPLE_ROWS = 10
 
@@ -71,13 +73,13 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
 
 
 def _compared_columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
-    """The table's columns but the night's stamp (`_dbt_run_started_at`: when a row was written, not what it holds)."""
+    """The table's columns but the night's stamp (`NIGHT_STAMP_COLUMN`: when a row was written, not what it holds)."""
     return [
         '"' + r[0] + '"'
         for r in con.execute(
             "select column_name from information_schema.columns where table_catalog = ? and table_schema = ? "
-            "and table_name = ? and column_name <> '_dbt_run_started_at' order by ordinal_position",
-            [catalog, schema, table],
+            "and table_name = ? and column_name <> ? order by ordinal_position",
+            [catalog, schema, table, NIGHT_STAMP_COLUMN],
         ).fetchall()
     ]
 

@@ -13,6 +13,9 @@ from pathlib import Path
 from typing import Any
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# The column macro night_stamp adds to incremental models: when a build wrote the row, not what it holds
+# (comparisons of two builds leave it out).
+NIGHT_STAMP_COLUMN = "_dbt_run_started_at"
 
 
 def node_name(unique_id: str) -> str:

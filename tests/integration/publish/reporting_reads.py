@@ -8,13 +8,14 @@ from pathlib import Path
 
 import duckdb
 
+from kam.dbt_results import NIGHT_STAMP_COLUMN
 from kam.warehouse.reporting_db import open_reporting_db
 
 
 def table_fingerprints(
     con: duckdb.DuckDBPyConnection, schema: str | None = None, exclude: tuple[str, ...] = ("pipeline_runs",)
 ) -> dict[str, str]:
-    """SHA-256 of each table's columns, types and sorted rows."""
+    """SHA-256 of each table's columns, types and sorted rows (the night's stamp of incremental models left out)."""
     where = "table_catalog = current_database() and table_schema = ?"
     names = [
         r[0]
@@ -28,7 +29,9 @@ def table_fingerprints(
     for name in names:
         if name in exclude:
             continue
-        relation = con.execute(f"select * from {prefix}{name} order by all")
+        columns = [r[0] for r in con.execute(f"select * from {prefix}{name} limit 0").description]
+        every = f"* exclude ({NIGHT_STAMP_COLUMN})" if NIGHT_STAMP_COLUMN in columns else "*"
+        relation = con.execute(f"select {every} from {prefix}{name} order by all")
         header = repr(relation.description)
         rows = relation.fetchall()
         result[name] = hashlib.sha256((header + repr(rows)).encode()).hexdigest()
