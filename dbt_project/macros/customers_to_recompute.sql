@@ -8,7 +8,7 @@
        the source's (`source_orders`, e.g. count(*)): a customer that lost an order to
        another customer (its customer_id changed) and gained none. Such a customer may have
        no row left in `source`: the model then writes one row with a null date (see
-       tombstone_rows), which its post-hook deletes, so that delete+insert removes its rows.
+       macro customers_left_without_orders), which its post-hook deletes, so that delete+insert removes its rows.
 
       {{ customers_to_recompute(ref('int_orders'), 'count(*)') }} -#}
 {% macro customers_to_recompute(source, source_orders) -%}
@@ -36,4 +36,34 @@ left join (
 ) as current_orders
     on current_orders.customer_id = held_orders.customer_id
 where coalesce(current_orders.orders, 0) <> held_orders.orders
+{%- endmacro %}
+
+
+{#- The placeholder rows of the recomputed customers that have no row left in `present` (the
+    model's input CTE): one row each with a null `date_column`, zero counts and amounts, so
+    that delete+insert by customer_id removes their old rows; the model's post-hook deletes
+    the placeholders. For the per-customer models with the measures of int_customer_order_days.
+
+      union all
+      {{ customers_left_without_orders('order_date', 'orders') }} -#}
+{% macro customers_left_without_orders(date_column, present) -%}
+-- a customer left without orders: one row to delete its old ones (removed by the post-hook)
+select
+    recompute.customer_id,
+    cast(null as date) as {{ date_column }},
+    0 as orders,
+    0 as purchase_orders,
+    0 as counted_orders,
+    cast(0 as decimal(38, 12)) as revenue_eur,
+    cast(0 as decimal(38, 12)) as cost_eur,
+    cast(0 as decimal(38, 12)) as revenue_with_cost_eur,
+    cast(null as bigint) as order_load_seq,
+    cast(null as bigint) as line_load_seq,
+    cast(null as bigint) as rate_load_seq,
+    {{ night_stamp() }}
+from recompute
+where not exists (
+    select 1 from {{ present }}
+    where {{ present }}.customer_id = recompute.customer_id
+)
 {%- endmacro %}

@@ -50,23 +50,5 @@ group by customer_id, order_date
 
     union all
 
-    -- a customer left without orders: one row to delete its old ones (removed by the post-hook)
-    select
-        recompute.customer_id,
-        cast(null as date) as order_date,
-        0 as orders,
-        0 as purchase_orders,
-        0 as counted_orders,
-        cast(0 as decimal(38, 12)) as revenue_eur,
-        cast(0 as decimal(38, 12)) as cost_eur,
-        cast(0 as decimal(38, 12)) as revenue_with_cost_eur,
-        cast(null as bigint) as order_load_seq,
-        cast(null as bigint) as line_load_seq,
-        cast(null as bigint) as rate_load_seq,
-        {{ night_stamp() }}
-    from recompute
-    where not exists (
-        select 1 from orders
-        where orders.customer_id = recompute.customer_id
-    )
+    {{ customers_left_without_orders('order_date', 'orders') }}
 {%- endif %}
