@@ -6,6 +6,7 @@ docs/decisions/0015; `is_formula_like` is the one test for the latter.
 
 from __future__ import annotations
 
+import functools
 import math
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -45,7 +46,7 @@ def _text(value: str) -> str:
     return f"'{value}" if value.startswith(FORMULA_PREFIXES) else value
 
 
-#: the CSV text of a value, by its exact type (a subclass takes `_csv_text_of_kind`)
+#: the CSV text of a value, by its type (a subclass takes its nearest base's, `_csv_formatter`)
 _CSV_TEXT = {
     type(None): lambda _: "",
     bool: lambda value: "true" if value else "false",
@@ -53,32 +54,21 @@ _CSV_TEXT = {
     int: str,
     float: _float_text,
     Decimal: _plain_number,
-    date: date.isoformat,
+    date: lambda value: value.isoformat(),
     datetime: lambda value: _utc_naive(value).isoformat(),
-    time: time.isoformat,
+    time: lambda value: value.isoformat(),
 }
 
 
-def _csv_text_of_kind(value) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, datetime):
-        return _utc_naive(value).isoformat()
-    if isinstance(value, (date, time)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return _plain_number(value)
-    if isinstance(value, float):
-        return _float_text(value)
-    if isinstance(value, str):
-        return _text(value)
-    return str(value)
+@functools.cache
+def _csv_formatter(kind: type):
+    """The formatter of the nearest base of `kind` in `_CSV_TEXT` (bool before int, datetime before date); `str`."""
+    return next((_CSV_TEXT[base] for base in kind.__mro__ if base in _CSV_TEXT), str)
 
 
 def csv_text(value) -> str:
     """The CSV field of one value."""
-    by_type = _CSV_TEXT.get(type(value))
-    return by_type(value) if by_type else _csv_text_of_kind(value)
+    return (_CSV_TEXT.get(type(value)) or _csv_formatter(type(value)))(value)
 
 
 def excel_value(value):
