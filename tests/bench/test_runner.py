@@ -51,9 +51,10 @@ def test_what_each_stage_needs_from_earlier_parts():
         "next needs the stage warehouse at the first night 2026-11-21: add first"
     ]
     assert plan_problems(["refresh"], after_first, True, AS_OF) == [
-        "refresh copies the warehouse during the next night: add next"
+        "refresh needs the stage warehouse at the next night 2026-11-22: add next"
     ]
     after_next = {"stages_night": "2026-11-22"}
+    assert plan_problems(["refresh", "recheck", "dag", "example"], after_next, True, AS_OF) == []
     assert plan_problems(["reference", "recheck", "dag"], after_next, True, AS_OF) == [
         "reference needs the stage warehouse at the first night 2026-11-21: add first"
     ]
