@@ -10,6 +10,8 @@ VARS ?=
 FROM ?=
 TO ?=
 SCALE ?= 1m
+# pytest-xdist workers for `make test` (each test file runs whole on one worker; CI has 2 cores).
+TEST_WORKERS ?= 2
 
 export KAM_HOME ?= $(VAR)
 # Airflow's home follows the warehouse's: two KAM_HOMEs never share a metadata DB.
@@ -24,7 +26,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := False
 export PYTHONPATH := $(CURDIR)/plugins
 
-.PHONY: install run backfill lint test reliability bench demo-data airflow-db clean
+.PHONY: install run backfill lint test reliability bench demo-data airflow-db airflow airflow-stop docs clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +42,14 @@ airflow-db: install
 	$(BIN)/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 	$(BIN)/airflow pools set kam_warehouse 1 "DuckDB warehouse: one writing task at a time" > /dev/null
 
+# A local Airflow 3 (api-server, scheduler, dag-processor, triggerer) in the background on
+# AIRFLOW_PORT (default 8080): prints the URL and the login; `make airflow-stop` ends it.
+airflow: install
+	$(BIN)/python -m kam.cli.airflow_local start
+
+airflow-stop:
+	$(BIN)/python -m kam.cli.airflow_local stop
+
 demo-data: install
 	$(BIN)/python -m kam.demo.generate --if-absent
 
@@ -54,6 +64,11 @@ backfill: install
 	@test -n "$(FROM)" -a -n "$(TO)" || (echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [VARS='{...}']"; exit 2)
 	$(BIN)/python -m kam.cli.backfill --from $(FROM) --to $(TO) $(if $(VARS),--vars '$(VARS)')
 
+# The dbt docs site, offline and self-contained, into $(KAM_HOME)/docs/index.html (every published night
+# builds it too); `make airflow` serves it under Browse > dbt Docs (Cosmos's dbt-docs plugin).
+docs: install
+	$(BIN)/python -m kam.cli.docs
+
 # ruff (lint and format) on the Python, sqlfluff on the dbt SQL (.sqlfluff); the same hooks run in pre-commit.
 lint: install
 	$(BIN)/ruff check .
@@ -62,7 +77,9 @@ lint: install
 
 test: install lint airflow-db
 	bash tests/postgres/install_postgres.sh
-	$(BIN)/python -m pytest
+	bash tests/browser/install_chromium.sh
+	bash tests/export_tools/install_libreoffice.sh
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fault suite with figures: every bad-input kind plus the night-level families
 # (slow ones included), written to reliability_report.md.

@@ -1,36 +1,41 @@
 """The nightly key-account warehouse run: plan, extract, dbt build, quality gate, publish, export.
 
            ┌─▶ extract_erp ─┐
-    plan ──┤                ├─▶ dbt_build ─▶ gate ─▶ publish ─▶ export
-           └─▶ extract_crm ─┘
+    plan ──┤                ├─▶ dbt_build ─▶ gate ─▶ publish ─┬─▶ export
+           └─▶ extract_crm ─┘                                └─▶ docs
 
 Each task is a `kam.pipeline` stage (the operators are thin wrappers); `dbt_build`
 is one Cosmos `DbtBuildLocalOperator` of the whole project (why one task, with the
 measurements: docs/decisions/0010-one-dbt-build-task.md; plans, reruns and
 backfills: docs/decisions/0009-nights-reruns-backfills.md). Every task writing the
 warehouse runs in the one-slot pool `kam_warehouse` (DuckDB has one writer per
-file). Nothing here reads settings, connects to a database or imports pandas at parse time.
+file). One alert per night at DAG level, asset outlets, timeouts and the deadline alert:
+docs/decisions/0024. At parse time nothing here connects to a database or imports pandas, and
+only the retry, timeout and deadline settings are read (environment, `kam.config`).
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
-from airflow.sdk import DAG, Param, chain
+from airflow.sdk import DAG, AsyncCallback, DeadlineAlert, DeadlineReference, Param, chain
 from cosmos import InvocationMode, ProfileConfig
 from cosmos.operators.local import DbtBuildLocalOperator
 
-from kam.config import DBT_GUARDED, DBT_PROJECT_DIR, extract_retry_policy
+from kam.config import DBT_GUARDED, DBT_PROJECT_DIR, extract_retry_policy, late_after, task_timeouts
 from kam.dbt_env import NIGHTLY_DBT_EXCLUDE
 from operators import (
     KamDbtInterceptor,
+    KamDocsOperator,
     KamExportOperator,
     KamExtractOperator,
     KamGateOperator,
     KamPlanOperator,
     KamPublishOperator,
 )
+from operators.assets import EXPORTS, REPORTING
 from operators.dbt_run_results import record_dbt_results
+from operators.night_callbacks import log_task_failure, night_failed, night_late, night_published
 
 DAG_ID = "kam_nightly"
 # profiles.yml's default; KamDbtInterceptor sets the warehouse's own target at run time.
@@ -42,14 +47,21 @@ EXTRACT_TASK_IDS = ("extract_erp", "extract_crm")
 DBT_TASK_ID = "dbt_build"
 # Far enough back for any history: a logical date before start_date runs no task at all.
 START_DATE = datetime(1900, 1, 1)
+SCHEDULED_AT = time(2, 0)  # UTC: the schedule below; the logical date of a scheduled night
 EXTRACT_RETRIES, EXTRACT_RETRY_DELAY_SECONDS = extract_retry_policy()
-
-
-def notify_failure(context):
-    """on_failure_callback: `kam.publish.alerts.notify_failure`, imported when a task fails."""
-    from kam.publish.alerts import notify_failure as notify
-
-    notify(context)
+TIMEOUTS = task_timeouts()  # execution_timeout per stage, KAM_<STAGE>_TIMEOUT_MINUTES
+# Late when not published by KAM_PUBLISH_DEADLINE (UTC); none under `airflow dags test` (kam.config.WITHOUT_DEADLINE).
+LATE_AFTER = late_after(SCHEDULED_AT)
+NOT_PUBLISHED_IN_TIME = (
+    DeadlineAlert(
+        reference=DeadlineReference.DAGRUN_LOGICAL_DATE,
+        interval=LATE_AFTER,
+        callback=AsyncCallback(night_late),
+        name="night_not_published",
+    )
+    if LATE_AFTER
+    else None
+)
 
 
 DOC_MD = """
@@ -64,23 +76,32 @@ A **blocked** run publishes nothing: it is recorded in `reporting.pipeline_runs`
 failed checks, fails the `gate` task and leaves its report in `<report dir>/<D>/`.
 Rerun a date with `{"as_of": "YYYY-MM-DD"}`; override dbt vars (and gate thresholds) for
 one run with `{"as_of": "YYYY-MM-DD", "vars": {"max_row_change": 0.4}}`.
+
+One mail per night to `KAM_ALERT_EMAIL` (failed: the failed tasks and checks; published: the
+reports), one if it is not published by `KAM_PUBLISH_DEADLINE` (UTC). `publish` updates the
+asset `kam://warehouse/reporting`, `export` the asset `kam://exports/segments` (their extra:
+`as_of`, `run_id`, `backfill`), on which `kam_workbook_to_sales_ops` runs.
 """
 
 default_args = {
     "owner": "kam",
     "pool": WAREHOUSE_POOL,
     "retries": 0,
-    "on_failure_callback": notify_failure,
+    "execution_timeout": TIMEOUTS["default"],
+    "on_failure_callback": log_task_failure,  # the task's log only; the night's alert is the DAG's
 }
 
 with DAG(
     dag_id=DAG_ID,
     description="Nightly key-account warehouse: extract, dbt build, gate, publish, export",
-    schedule="0 2 * * *",
+    schedule=f"{SCHEDULED_AT.minute} {SCHEDULED_AT.hour} * * *",
     start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
     default_args=default_args,
+    on_failure_callback=night_failed,
+    on_success_callback=night_published,
+    deadline=NOT_PUBLISHED_IN_TIME,
     params={
         "as_of": Param(
             None,
@@ -100,10 +121,15 @@ with DAG(
 ) as dag:
     plan = KamPlanOperator(
         task_id=PLAN_TASK_ID,
+        execution_timeout=TIMEOUTS["plan"],
         doc_md="Validates the params, settles an interrupted publication, decides nightly or backfill; "
         "the plan goes to XCom for every later task.",
     )
-    extract_retry = {"retries": EXTRACT_RETRIES, "retry_delay": timedelta(seconds=EXTRACT_RETRY_DELAY_SECONDS)}
+    extract_retry = {
+        "retries": EXTRACT_RETRIES,
+        "retry_delay": timedelta(seconds=EXTRACT_RETRY_DELAY_SECONDS),
+        "execution_timeout": TIMEOUTS["extract"],
+    }
     extract_erp = KamExtractOperator(
         task_id="extract_erp",
         system="erp",
@@ -135,6 +161,7 @@ with DAG(
         install_deps=False,
         emit_datasets=False,
         pool=WAREHOUSE_POOL,
+        execution_timeout=TIMEOUTS["dbt_build"],
         doc_md="`dbt build` of the whole project (unit tests excluded: `make test` runs them); "
         "failed nodes to XCom `dbt_failures` for the gate.",
     )
@@ -143,14 +170,28 @@ with DAG(
         task_id="gate",
         dbt_task_id=DBT_TASK_ID,
         extract_task_ids=EXTRACT_TASK_IDS,
+        execution_timeout=TIMEOUTS["gate"],
         doc_md="The data-quality gate; blocked = nothing published, run recorded, task failed.",
     )
     publish = KamPublishOperator(
         task_id="publish",
         gate_task_id="gate",
         extract_task_ids=EXTRACT_TASK_IDS,
+        outlets=[REPORTING],
+        execution_timeout=TIMEOUTS["publish"],
         doc_md="One transaction replaces `reporting.*`; then the reporting DB snapshot.",
     )
-    export = KamExportOperator(task_id="export", doc_md="`<export dir>/<D>/`: CSVs, workbook, manifest.")
+    export = KamExportOperator(
+        task_id="export",
+        outlets=[EXPORTS],
+        execution_timeout=TIMEOUTS["export"],
+        doc_md="`<export dir>/<D>/`: CSVs, workbook, manifest.",
+    )
 
-    chain(plan, [extract_erp, extract_crm], dbt_build, gate, publish, export)
+    docs = KamDocsOperator(
+        task_id="docs",
+        doc_md="The dbt docs site `<KAM_HOME>/docs/index.html` (Browse > dbt Docs); skipped, never failed, "
+        "when it cannot be built.",
+    )
+
+    chain(plan, [extract_erp, extract_crm], dbt_build, gate, publish, [export, docs])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import time, timedelta
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -26,6 +27,25 @@ DEFAULT_EXTRACT_RETRY_DELAY_SECONDS = 120
 # to disk; at 10M order lines a 4GB limit made extraction alone a 4 GB process.
 DEFAULT_DUCKDB_MEMORY_LIMIT = "4GB"
 DEFAULT_EXTRACT_MEMORY_LIMIT = "2GB"
+DEFAULT_SMTP_CONN_ID = "smtp_default"  # the SMTP provider's own default connection id
+# execution_timeout of each stage's task in minutes, KAM_<STAGE>_TIMEOUT_MINUTES to change one:
+# about 5x what a 100M-line first night takes (bench/results/bench_100m.md: extraction 12 min,
+# dbt build 8 min, export 1.5 min); `default` is every other task's.
+DEFAULT_TIMEOUT_MINUTES = {
+    "plan": 10,
+    "extract": 60,
+    "dbt_build": 120,
+    "gate": 30,
+    "publish": 30,
+    "export": 30,
+    "mail": 10,
+    "default": 30,
+}
+# The night is late when not published by this UTC time of day (KAM_PUBLISH_DEADLINE, HH:MM; off: none).
+DEFAULT_PUBLISH_DEADLINE = "07:00"
+# For `airflow dags test`: no scheduler fires a deadline there, and Airflow 3.3.2's dag.test() fails
+# the succeeded run of a DAG that has one (it looks the alerts up by ids only the metadata DB gives them).
+WITHOUT_DEADLINE = {"KAM_PUBLISH_DEADLINE": "off"}
 
 
 def _home() -> Path:
@@ -69,10 +89,12 @@ class Settings:
     report_dir: Path
     duckdb_threads: int
     duckdb_memory_limit: str
-    alert_webhook: str | None
-    alert_email: str | None
+    alert_email: str | None  # KAM_ALERT_EMAIL: who gets the night's alert (comma-separated); None = log only
     landing_db: str | None = None  # KAM_LANDING_DB; None = <home>/landing.duckdb
     extract_memory_limit: str = DEFAULT_EXTRACT_MEMORY_LIMIT  # KAM_EXTRACT_MEMORY_LIMIT, extraction's DuckDB limit
+    alert_from: str | None = None  # KAM_ALERT_FROM: sender of every mail; None = the SMTP connection's from_email
+    smtp_conn_id: str = DEFAULT_SMTP_CONN_ID  # KAM_SMTP_CONN_ID: the Airflow SMTP connection mails go through
+    sales_ops_email: str | None = None  # KAM_SALES_OPS_EMAIL: who gets the workbook of each export; None = nobody
 
     @property
     def landing(self) -> Path:
@@ -98,10 +120,12 @@ def load_settings() -> Settings:
         report_dir=Path(_setting("REPORT_DIR", home / "reports")),
         duckdb_threads=_threads(),
         duckdb_memory_limit=os.environ.get("KAM_DUCKDB_MEMORY_LIMIT", DEFAULT_DUCKDB_MEMORY_LIMIT),
-        alert_webhook=os.environ.get("KAM_ALERT_WEBHOOK") or None,
         alert_email=os.environ.get("KAM_ALERT_EMAIL") or None,
         landing_db=_from_connection("LANDING_DB") or os.environ.get("KAM_LANDING_DB") or None,
         extract_memory_limit=os.environ.get("KAM_EXTRACT_MEMORY_LIMIT") or DEFAULT_EXTRACT_MEMORY_LIMIT,
+        alert_from=os.environ.get("KAM_ALERT_FROM") or None,
+        smtp_conn_id=os.environ.get("KAM_SMTP_CONN_ID") or DEFAULT_SMTP_CONN_ID,
+        sales_ops_email=os.environ.get("KAM_SALES_OPS_EMAIL") or None,
     )
 
 
@@ -127,3 +151,39 @@ def extract_retry_policy() -> tuple[int, int]:
         non_negative_setting("KAM_EXTRACT_RETRIES", DEFAULT_EXTRACT_RETRIES),
         non_negative_setting("KAM_EXTRACT_RETRY_DELAY_SECONDS", DEFAULT_EXTRACT_RETRY_DELAY_SECONDS),
     )
+
+
+def task_timeouts() -> dict[str, timedelta]:
+    """execution_timeout per stage (`DEFAULT_TIMEOUT_MINUTES` keys), each from KAM_<STAGE>_TIMEOUT_MINUTES
+    (e.g. KAM_DBT_BUILD_TIMEOUT_MINUTES) or its default. Read when the DAG is parsed."""
+    minutes = {
+        stage: non_negative_setting(f"KAM_{stage.upper()}_TIMEOUT_MINUTES", default)
+        for stage, default in DEFAULT_TIMEOUT_MINUTES.items()
+    }
+    zero = [f"KAM_{stage.upper()}_TIMEOUT_MINUTES" for stage, value in minutes.items() if not value]
+    if zero:
+        raise ValueError(f"{', '.join(zero)} must be at least 1 (minutes)")
+    return {stage: timedelta(minutes=value) for stage, value in minutes.items()}
+
+
+def publish_deadline() -> time | None:
+    """KAM_PUBLISH_DEADLINE (UTC, HH:MM, default 07:00): a night not published by then is late;
+    `off`: no deadline (None). Read when the DAG is parsed."""
+    text = os.environ.get("KAM_PUBLISH_DEADLINE", "").strip() or DEFAULT_PUBLISH_DEADLINE
+    if text == "off":
+        return None
+    try:
+        hours, minutes = (int(part) for part in text.split(":"))
+        return time(hours, minutes)
+    except ValueError:
+        raise ValueError(f"KAM_PUBLISH_DEADLINE must be a UTC time HH:MM, e.g. 07:00, got {text!r}") from None
+
+
+def late_after(start: time) -> timedelta | None:
+    """How long after a night that starts at `start` (UTC) it is late: until the next `publish_deadline()`;
+    None without a deadline."""
+    deadline = publish_deadline()
+    if deadline is None:
+        return None
+    late = (deadline.hour - start.hour) * 60 + deadline.minute - start.minute
+    return timedelta(minutes=late % (24 * 60) or 24 * 60)

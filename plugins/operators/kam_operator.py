@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.sdk import BaseOperator
 
+from operators.assets import event_extra
+
 if TYPE_CHECKING:
     from airflow.sdk import Context
 
@@ -51,10 +53,18 @@ class KamOperator(BaseOperator):
 
         plan = read_plan(context, self.plan_task_id)
         self.log.info("as-of date %s, mode %s, run %s", plan.as_of, plan.mode, context["run_id"])
-        return self.run(context, load_settings(), plan)
+        result = self.run(context, load_settings(), plan)
+        self.describe_outlet_events(context, plan)
+        return result
 
     def run(self, context: Context, settings: Settings, plan: RunPlan) -> Any:  # pragma: no cover
         raise NotImplementedError
+
+    def describe_outlet_events(self, context: Context, plan: RunPlan) -> None:
+        """Put the night (`operators.assets.event_extra`) in the extra of this task's asset events."""
+        extra = event_extra(plan, context["run_id"])
+        for asset in self.outlets:
+            context["outlet_events"][asset].extra.update(extra)
 
     def run_started_at(self, context: Context) -> datetime:
         """When the run started: when its first extraction did (`dag_run.start_date` is the logical

@@ -57,7 +57,7 @@ def nights(home, monkeypatch):
     ran: list[tuple[date, dict]] = []
     outcomes: dict[date, str] = {}
 
-    def run_night(settings, as_of, dbt_vars, env):
+    def run_night(settings, as_of, dbt_vars, env, **_progress):
         ran.append((as_of, dbt_vars))
         status = outcomes.get(as_of, "published")
         if status != "failed":
@@ -146,3 +146,35 @@ def test_a_backfill_is_refused_while_another_run_holds_the_warehouse(nights, hom
         assert backfill_cli.main(["--from", "2026-10-10", "--to", "2026-10-12"]) == 75
     assert capsys.readouterr().err.startswith(f"refused: another run holds {home / 'run.lock'} (pid ")
     assert ran == []
+
+
+def test_on_a_terminal_a_bar_over_the_nights_shows_the_night_and_its_stage(nights, monkeypatch):
+    import io
+
+    from kam.cli.progress import NightsBar
+    from kam.cli.stage_events import StageEvent
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(backfill_cli, "NightsBar", lambda total: NightsBar(total, stream=screen))
+    shown_during_night: list[str] = []
+    stand_in = backfill_cli.run_night
+
+    def run_night(settings, as_of, dbt_vars, env, on_event):
+        on_event(StageEvent("dbt_build", "running", 0.0))
+        shown_during_night.append(screen.getvalue().rsplit("\r", 1)[-1])
+        return stand_in(settings, as_of, dbt_vars, env)
+
+    monkeypatch.setattr(backfill_cli, "run_night", run_night)
+    assert backfill_cli.main(["--from", "2026-10-10", "--to", "2026-10-11"]) == 0
+    assert [s.split(" nights ")[0].split()[-1] for s in shown_during_night] == ["0/2", "1/2"]
+    assert [s.split(", ", 1)[-1].strip() for s in shown_during_night] == [
+        "D=2026-10-10 dbt_build]",
+        "D=2026-10-11 dbt_build]",
+    ]
+    screens = screen.getvalue().replace("\r", "\n").splitlines()
+    assert "[2/2] 2026-10-11 published in 41 s" in screens
+    assert "2/2 nights" in screens[-1]

@@ -1,4 +1,5 @@
-"""Integrity of the `kam_nightly` DAG: it parses, and its shape is the one the pipeline needs.
+"""Integrity of the DAGs: `kam_nightly` parses, and its shape is the one the pipeline needs; its
+alerts, assets, timeouts and deadline are declared; `kam_workbook_to_sales_ops` runs on its export.
 
 Parse time is not asserted here (no timing in tests); `make bench` measures it.
 """
@@ -28,7 +29,7 @@ INTEGRATION_CONFTEST = REPO / "tests" / "integration" / "conftest.py"
 
 def test_dag_folder_imports_without_errors(dag_bag):
     assert dag_bag.import_errors == {}
-    assert set(dag_bag.dag_ids) == {"kam_nightly"}
+    assert set(dag_bag.dag_ids) == {"kam_nightly", "kam_workbook_to_sales_ops"}
 
 
 def test_dag_file_has_a_docstring_and_the_dag_doc_md(dag):
@@ -138,15 +139,93 @@ def test_every_warehouse_task_runs_in_the_one_slot_pool(dag):
     assert all(dag.get_task(t).pool_slots == 1 for t in writers)
 
 
-def test_every_task_alerts_on_failure(dag):
+def test_the_night_alerts_once_at_dag_level_and_every_task_only_logs_its_failure(dag):
+    from operators import night_callbacks
+
+    assert (dag.on_failure_callback, dag.on_success_callback) == (
+        night_callbacks.night_failed,
+        night_callbacks.night_published,
+    )
     for task in dag.tasks:
         callbacks = task.on_failure_callback
-        callbacks = callbacks if isinstance(callbacks, list) else [callbacks]
-        assert any(getattr(cb, "__name__", "") == "notify_failure" for cb in callbacks), task.task_id
+        assert (callbacks if isinstance(callbacks, list) else [callbacks]) == [night_callbacks.log_task_failure]
+        assert not task.on_success_callback, task.task_id
 
 
-def test_stage_order_plan_extract_dbt_gate_publish_export(dag):
-    assert set(dag.task_ids) == {"plan"} | EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export"}
+def test_every_task_of_every_dag_has_an_execution_timeout_the_dbt_build_the_longest(dag_bag):
+    timeouts = {(d.dag_id, t.task_id): t.execution_timeout for d in dag_bag.dags.values() for t in d.tasks}
+    assert all(isinstance(timeout, timedelta) and timeout > timedelta(0) for timeout in timeouts.values()), timeouts
+    if not any(name.endswith("_TIMEOUT_MINUTES") for name in os.environ):
+        nightly = {task: t for (dag_id, task), t in timeouts.items() if dag_id == "kam_nightly"}
+        assert nightly["dbt_build"] == timedelta(hours=2) == max(nightly.values())
+        assert (nightly["plan"], nightly["extract_erp"], nightly["gate"], nightly["export"]) == (
+            timedelta(minutes=10),
+            timedelta(hours=1),
+            timedelta(minutes=30),
+            timedelta(minutes=30),
+        )
+        assert timeouts[("kam_workbook_to_sales_ops", "mail_workbook")] == timedelta(minutes=10)
+
+
+def test_a_stage_timeout_comes_from_the_environment_and_must_be_positive(monkeypatch):
+    from kam.config import task_timeouts
+
+    monkeypatch.setenv("KAM_DBT_BUILD_TIMEOUT_MINUTES", "300")
+    assert task_timeouts()["dbt_build"] == timedelta(hours=5)
+    monkeypatch.setenv("KAM_GATE_TIMEOUT_MINUTES", "0")
+    with pytest.raises(ValueError, match=r"KAM_GATE_TIMEOUT_MINUTES must be at least 1 \(minutes\)"):
+        task_timeouts()
+
+
+def test_publish_and_export_update_the_reporting_and_export_assets(dag):
+    from operators.assets import EXPORTS, REPORTING
+
+    assert {t.task_id: t.outlets for t in dag.tasks if t.outlets} == {"publish": [REPORTING], "export": [EXPORTS]}
+    assert (REPORTING.uri, EXPORTS.uri) == ("kam://warehouse/reporting", "kam://exports/segments")
+
+
+def test_the_night_is_late_when_not_published_by_07_utc(dag):
+    from airflow.sdk import AsyncCallback, DeadlineReference
+
+    [deadline] = dag.deadline
+    assert deadline.reference == DeadlineReference.DAGRUN_LOGICAL_DATE
+    assert deadline.callback == AsyncCallback("operators.night_callbacks.night_late")
+    if "KAM_PUBLISH_DEADLINE" not in os.environ:
+        assert deadline.interval == timedelta(hours=5)  # the 02:00 UTC logical date + 5 h
+
+
+def test_the_deadline_hour_comes_from_the_environment(monkeypatch):
+    from datetime import time
+
+    from kam.config import late_after
+
+    monkeypatch.setenv("KAM_PUBLISH_DEADLINE", "01:30")
+    assert late_after(time(2, 0)) == timedelta(hours=23, minutes=30)  # the next morning's 01:30
+    monkeypatch.setenv("KAM_PUBLISH_DEADLINE", "02:00")
+    assert late_after(time(2, 0)) == timedelta(days=1)
+    monkeypatch.setenv("KAM_PUBLISH_DEADLINE", "off")  # what `make run` parses the DAG with
+    assert late_after(time(2, 0)) is None
+    monkeypatch.setenv("KAM_PUBLISH_DEADLINE", "7 am")
+    with pytest.raises(ValueError, match=r"KAM_PUBLISH_DEADLINE must be a UTC time HH:MM, e.g. 07:00, got '7 am'"):
+        late_after(time(2, 0))
+
+
+def test_the_sales_ops_dag_runs_on_the_export_asset_with_one_mail_task(dag_bag):
+    from airflow.sdk import AssetAll
+
+    from operators import KamWorkbookMailOperator
+    from operators.assets import EXPORTS
+
+    downstream = dag_bag.dags["kam_workbook_to_sales_ops"]
+    assert downstream.timetable.asset_condition == AssetAll(EXPORTS)
+    [task] = downstream.tasks
+    assert isinstance(task, KamWorkbookMailOperator)
+    assert (task.task_id, task.asset) == ("mail_workbook", EXPORTS)
+
+
+def test_stage_order_plan_extract_dbt_gate_publish_export_and_docs(dag):
+    assert set(dag.task_ids) == {"plan"} | EXTRACT_TASKS | {DBT_TASK, "gate", "publish", "export", "docs"}
+    assert dag.get_task("docs").upstream_task_ids == {"publish"}
     assert {t: dag.get_task(t).upstream_task_ids for t in EXTRACT_TASKS} == {t: {"plan"} for t in EXTRACT_TASKS}
     assert dag.get_task(DBT_TASK).upstream_task_ids == EXTRACT_TASKS
     gate = dag.get_task("gate")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
@@ -358,3 +359,39 @@ def test_interceptor_builds_a_backfill_with_full_refresh_into_the_suffixed_schem
     assert operator.cache_dir == home / "dbt_backfill" / "cosmos"  # never the nightly's parse
     operator.invoke_interceptors(context)  # a second call (retry) adds no second flag
     assert operator.dbt_cmd_flags.count("--full-refresh") == 1
+
+
+# --- the workbook mail of kam_workbook_to_sales_ops (a real event and mail: tests/e2e/test_kam_nightly.py) -----
+
+
+def _mail_context(events: list) -> dict:
+    from operators.assets import EXPORTS
+
+    return {"triggering_asset_events": {EXPORTS: events}}
+
+
+def test_the_workbook_mail_is_skipped_without_a_triggering_event():
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from operators import KamWorkbookMailOperator
+    from operators.assets import EXPORTS
+
+    with pytest.raises(AirflowSkipException, match="no event of kam://exports/segments triggered this run"):
+        KamWorkbookMailOperator(task_id="mail_workbook", asset=EXPORTS).execute(_mail_context([]))
+
+
+def test_the_workbook_mail_is_skipped_without_recipients_and_fails_without_the_workbook(home, monkeypatch):
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    from operators import KamWorkbookMailOperator
+    from operators.assets import EXPORTS
+
+    event = SimpleNamespace(extra={"as_of": "2026-10-15", "run_id": "r1", "backfill": False}, timestamp=1)
+    operator = KamWorkbookMailOperator(task_id="mail_workbook", asset=EXPORTS)
+    monkeypatch.delenv("KAM_SALES_OPS_EMAIL", raising=False)
+    with pytest.raises(AirflowSkipException, match="KAM_SALES_OPS_EMAIL is not set"):
+        operator.execute(_mail_context([event]))
+    monkeypatch.setenv("KAM_SALES_OPS_EMAIL", "sales-ops@example.com")
+    workbook = home / "exports" / "2026-10-15" / "kam_segments_2026-10-15.xlsx"
+    with pytest.raises(FileNotFoundError, match=re.escape(f"the workbook of as-of 2026-10-15 is missing: {workbook}")):
+        operator.execute(_mail_context([event]))

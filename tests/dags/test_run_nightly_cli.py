@@ -45,6 +45,32 @@ def test_airflow_env_fills_defaults_but_keeps_what_is_set(tmp_path):
     assert airflow_env(settings, base={})["AIRFLOW_HOME"] == str(tmp_path / "airflow")
 
 
+def test_openlineage_events_go_to_a_file_in_kam_home_unless_configured_otherwise(tmp_path):
+    import json
+
+    from kam.cli.airflow_env import ensure_lineage_folder
+
+    settings = replace(load_settings(), home=tmp_path / "home")
+    env = airflow_env(settings, base={})
+    assert json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"]) == {
+        "type": "file",
+        "log_file_path": str(tmp_path / "home" / "openlineage.jsonl"),
+        "append": True,
+    }
+    assert (env["AIRFLOW__OPENLINEAGE__NAMESPACE"], env["AIRFLOW__OPENLINEAGE__EXECUTE_IN_THREAD"]) == (
+        "kam_warehouse",
+        "True",
+    )
+    assert "AIRFLOW__OPENLINEAGE__DISABLED" not in env
+    ensure_lineage_folder(env)
+    assert (tmp_path / "home").is_dir()
+    mine = '{"type": "console"}'
+    off = airflow_env(
+        settings, base={"AIRFLOW__OPENLINEAGE__DISABLED": "true", "AIRFLOW__OPENLINEAGE__TRANSPORT": mine}
+    )
+    assert (off["AIRFLOW__OPENLINEAGE__DISABLED"], off["AIRFLOW__OPENLINEAGE__TRANSPORT"]) == ("true", mine)
+
+
 def _reporting_db(path: Path) -> Path:
     """A reporting DB named like the default one: catalog and schema both `reporting`."""
     con = duckdb.connect(str(path))

@@ -110,3 +110,16 @@ def test_project_settings_reach_the_containers():
         "./plugins:/opt/airflow/plugins",
         "./dbt_project:/opt/airflow/dbt_project",
     } <= set(mounts)
+
+
+def test_openlineage_events_go_to_a_file_in_the_kam_home_as_with_make_run():
+    import json
+    from dataclasses import replace
+
+    from kam.cli.airflow_env import lineage_env
+    from kam.config import load_settings
+
+    env = SERVICES["airflow-scheduler"]["environment"]
+    local = lineage_env(replace(load_settings(), home=Path(env["KAM_HOME"])))
+    assert {key: env[key] for key in local} == local
+    assert json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"])["log_file_path"] == "/opt/kam/openlineage.jsonl"

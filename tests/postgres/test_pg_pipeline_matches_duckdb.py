@@ -1,5 +1,6 @@
 """The worked example (as-of 2026-10-15) through the whole pipeline on DuckDB and on PostgreSQL:
-every published table row for row, the gate's decisions and the export files must agree."""
+every published table row for row, the gate's decisions, the export files and the comments BI reads must
+agree; each engine builds the docs site."""
 
 from __future__ import annotations
 
@@ -9,9 +10,21 @@ import math
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import urlparse
 
+import psycopg2
 import pytest
 
+from kam.pg.roles import apply_bi_reader
+from kam.publish.exposures import reporting_tables
+from kam.warehouse.reporting_db import open_reporting_db
+from tests.integration.dbt_docs_reading import (
+    doc_block,
+    documented_columns,
+    inline_artifact,
+    model_description,
+    remote_references,
+)
 from tests.postgres.pipeline_run import published_tables, run_pipeline, settings_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -203,3 +216,67 @@ def test_the_run_summary_reads_the_same_published_state_on_both(runs):
     assert on_pg.key_accounts == on_duck.key_accounts
     assert [(c, n) for c, n, _ in on_pg.classes] == [(c, n) for c, n, _ in on_duck.classes]
     assert on_pg.lapse_counts == on_duck.lapse_counts
+
+
+# --- the dbt descriptions as comments BI reads, the docs site of each engine (docs/decisions/0025) ---
+
+BI_PASSWORD = "bi-test-only"
+
+
+def _as_user(url: str, user: str, password: str) -> str:
+    parts = urlparse(url)
+    return f"postgresql://{user}:{password}@{parts.hostname}:{parts.port}{parts.path}"
+
+
+def _pg_comments(url: str) -> dict[tuple[str, str | None], str | None]:
+    """(table, column or None for the table) -> comment of every reporting table, read by `url`'s role."""
+    con = psycopg2.connect(url)
+    try:
+        with con.cursor() as cur:
+            cur.execute(
+                "select c.relname, a.attname, col_description(c.oid, a.attnum) from pg_class c "
+                "join pg_namespace n on n.oid = c.relnamespace join pg_attribute a on a.attrelid = c.oid "
+                "where n.nspname = 'reporting' and c.relkind = 'r' and a.attnum > 0 and not a.attisdropped "
+                "union all select c.relname, null, obj_description(c.oid, 'pg_class') from pg_class c "
+                "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'reporting' and c.relkind = 'r'"
+            )
+            return {(table, column): comment for table, column, comment in cur.fetchall()}
+    finally:
+        con.close()
+
+
+def _duckdb_comments(reporting_db: str) -> dict[tuple[str, str | None], str | None]:
+    con = open_reporting_db(reporting_db)
+    try:
+        where = "database_name = current_database() and schema_name = 'reporting'"
+        return {
+            (table, column): comment
+            for table, column, comment in con.execute(
+                f"select table_name, column_name, comment from duckdb_columns() where {where} "
+                f"union all select table_name, null, comment from duckdb_tables() where {where}"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+
+
+def test_bi_reader_sees_the_dbt_descriptions_as_comments_as_the_duckdb_reporting_db_holds_them(runs, pg_cluster):
+    duck, pg = runs
+    admin = _as_user(pg.settings.warehouse, pg_cluster.superuser, pg_cluster.password)
+    apply_bi_reader(admin, BI_PASSWORD, urlparse(pg.settings.warehouse).username, use_psql=False)
+
+    on_pg = _pg_comments(_as_user(pg.settings.warehouse, "bi_reader", BI_PASSWORD))
+
+    assert {key: on_pg[key] for key in documented_columns()} == documented_columns()
+    assert on_pg[("kam_workload", None)] == model_description("marts", "kam_workload")
+    assert on_pg == _duckdb_comments(duck.settings.reporting_db)
+
+
+def test_each_engine_builds_the_docs_site_from_its_own_catalog(runs):
+    for run in runs:
+        html = (run.settings.home / "docs" / "index.html").read_text()
+        assert remote_references(html) == []
+        catalog = inline_artifact(html, "catalog")["nodes"]
+        assert {f"model.kam_warehouse.{t}" for t in reporting_tables()} <= set(catalog)
+        columns = catalog["model.kam_warehouse.kam_workload"]["columns"]
+        assert columns["is_overloaded"]["comment"] == doc_block("is_overloaded")

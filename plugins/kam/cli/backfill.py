@@ -4,6 +4,7 @@
 
 Each date is one `make run` under one run lock; published dates are skipped unless `--rerun`; it
 stops at the first failed or blocked date (nightly or backfill per date: docs/decisions/0009).
+One line per night; on a terminal also a bar over the nights (`kam.cli.progress.NightsBar`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 from kam.cli.airflow_env import airflow_env
+from kam.cli.progress import NightsBar
 from kam.cli.run_lock import RunLockBusy, run_lock
 from kam.cli.run_nightly import (
     EXIT_FAILED,
     EXIT_LOCKED,
     EXIT_USAGE,
     NightOutcome,
+    line_buffered_output,
     parse_as_of,
     parse_vars,
     read_run_summary,
@@ -47,22 +50,30 @@ def backfill(settings: Settings, first: date, last: date, dbt_vars: dict, rerun:
     env = airflow_env(settings)
     dates = list(dates_between(first, last))
     total = len(dates)
-    for number, as_of in enumerate(dates, start=1):
-        prefix = f"[{number}/{total}] {as_of}"
-        if not rerun and read_run_summary(settings, as_of).status == "published":
-            print(f"{prefix} already published, skipped (--rerun runs it again)", flush=True)
-            continue
-        outcome = run_night(settings, as_of, dbt_vars, env)
-        if not outcome.published:
-            print(f"{prefix} {failure_reason(outcome)} after {outcome.seconds:.0f} s", flush=True)
-            print("\n".join(outcome.summary.lines()))
-            print(
-                f"\nbackfill stopped at {as_of}: fix it, then run the same command again "
-                f"(`make backfill FROM={as_of} TO={last}` resumes there)",
-                file=sys.stderr,
-            )
-            return EXIT_FAILED
-        print(f"{prefix} published in {outcome.seconds:.0f} s", flush=True)
+    bar = NightsBar(total)
+    try:
+        for number, as_of in enumerate(dates, start=1):
+            prefix = f"[{number}/{total}] {as_of}"
+            bar.at(as_of)
+            if not rerun and read_run_summary(settings, as_of).status == "published":
+                bar.write(f"{prefix} already published, skipped (--rerun runs it again)")
+                bar.night_skipped()
+                continue
+            outcome = run_night(settings, as_of, dbt_vars, env, on_event=bar.stage_listener(as_of))
+            if not outcome.published:
+                bar.write(f"{prefix} {failure_reason(outcome)} after {outcome.seconds:.0f} s")
+                bar.close()
+                print("\n".join(outcome.summary.lines()))
+                print(
+                    f"\nbackfill stopped at {as_of}: fix it, then run the same command again "
+                    f"(`make backfill FROM={as_of} TO={last}` resumes there)",
+                    file=sys.stderr,
+                )
+                return EXIT_FAILED
+            bar.write(f"{prefix} published in {outcome.seconds:.0f} s")
+            bar.night_done()
+    finally:
+        bar.close()
     print(f"backfill {first} .. {last}: {total} night(s) published")
     return 0
 
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"--from {args.first} is after --to {args.last}", file=sys.stderr)
         return EXIT_USAGE
 
+    line_buffered_output()
     settings = load_settings()
     try:
         with run_lock(settings, command="backfill", as_of=f"{args.first}..{args.last}"):

@@ -2,8 +2,9 @@
 
     python -m kam.cli.run_nightly [--as-of YYYY-MM-DD] [--vars '{"max_row_change": 0.4}']
 
-Runs `airflow dags test` under the warehouse's run lock. Exit 1: failed or blocked; 2: bad
-arguments; 75: another run holds the lock.
+Runs `airflow dags test` under the warehouse's run lock, printing each stage as it starts and
+ends (`kam.cli.progress`, from the events of `kam.cli.stage_listener`). Exit 1: failed or
+blocked; 2: bad arguments; 75: another run holds the lock.
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ import json
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
 
-from kam.cli.airflow_env import AIRFLOW, airflow_env, ensure_pool
+from kam.cli.airflow_env import AIRFLOW, airflow_env, ensure_lineage_folder, ensure_pool
 from kam.cli.dag_process import run_guarded
+from kam.cli.progress import StageLines
 from kam.cli.run_lock import RunLockBusy, run_lock
+from kam.cli.stage_events import EVENTS_FILE_ENV, StageEvent, events_path_of, follow_events
 from kam.cli.summary import RunSummary, read_summary
-from kam.config import Settings, load_settings
+from kam.config import WITHOUT_DEADLINE, Settings, load_settings
 from kam.pipeline.as_of import as_of_date
 
 DAG_ID = "kam_nightly"
@@ -32,6 +36,7 @@ FAILURE_MARK = "KAM pipeline FAILED:"  # the first words of kam.publish.alerts' 
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_LOCKED = 75  # EX_TEMPFAIL: another run holds the warehouse; try again later
+PREPARE_STAGE = "prepare"  # the CLI's own stage before the DAG runs: demo data, metadata DB, pool
 
 
 def parse_as_of(text: str) -> date:
@@ -123,25 +128,41 @@ def read_run_summary(settings: Settings, as_of: date) -> RunSummary:
     return read_summary(settings, as_of)
 
 
-def run_night(settings: Settings, as_of: date, dbt_vars: dict[str, Any], env: dict[str, str]) -> NightOutcome:
+def run_night(
+    settings: Settings,
+    as_of: date,
+    dbt_vars: dict[str, Any],
+    env: dict[str, str],
+    *,
+    on_event: Callable[[StageEvent], None] | None = None,
+    announce: Callable[[str], None] | None = None,
+) -> NightOutcome:
     """One night of D under `airflow dags test`; the caller holds the run lock.
 
-    The code path of `make run`, and of every date of `make backfill`.
+    The code path of `make run`, and of every date of `make backfill`. `on_event` gets each
+    task's stage events while the night runs, and those of `prepare` (demo data, metadata DB,
+    pool) before; `announce` the line naming the night and its log.
     """
     started = time.monotonic()
+    on_event = on_event or (lambda _event: None)
+    log_path = run_log_path(settings, as_of)
+    if announce is not None:
+        announce(f"kam_nightly for as-of {as_of} (logical date {logical_date_for(as_of).isoformat()}); log: {log_path}")
+    on_event(StageEvent(PREPARE_STAGE, "running", time.time()))
     ensure_demo_data(settings, as_of, env)
     ensure_pool(env)
-    log_path = run_log_path(settings, as_of)
-    print(
-        f"kam_nightly for as-of {as_of} (logical date {logical_date_for(as_of).isoformat()}); log: {log_path}",
-        flush=True,
-    )
-    returncode = run_guarded([AIRFLOW, *dag_test_args(as_of, dbt_vars)], env=env, log_path=log_path)
+    ensure_lineage_folder(env)
+    on_event(StageEvent(PREPARE_STAGE, "success", time.time()))
+    events_path = events_path_of(log_path)
+    child_env = {**env, EVENTS_FILE_ENV: str(events_path), **WITHOUT_DEADLINE}
+    with follow_events(events_path, on_event):
+        returncode = run_guarded([AIRFLOW, *dag_test_args(as_of, dbt_vars)], env=child_env, log_path=log_path)
     return NightOutcome(as_of, returncode, read_run_summary(settings, as_of), log_path, time.monotonic() - started)
 
 
 def report_outcome(settings: Settings, outcome: NightOutcome) -> int:
     """Print where things are and the summary; the exit code of the night."""
+    print(f"night of {outcome.as_of} ran in {outcome.seconds:.0f} s")
     print(f"reporting DB: {settings.reporting_db}")
     print(f"exports:      {Path(settings.export_dir) / outcome.as_of.isoformat()}")
     print(f"gate reports: {Path(settings.report_dir) / outcome.as_of.isoformat()}")
@@ -161,6 +182,13 @@ def report_outcome(settings: Settings, outcome: NightOutcome) -> int:
     return 0
 
 
+def line_buffered_output() -> None:
+    """Every line reaches a terminal or a CI log when it is printed, in order with stderr."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(line_buffering=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kam.cli.run_nightly", description=__doc__.splitlines()[0])
     parser.add_argument("--as-of", type=parse_as_of, default=None, help="as-of date D (default: yesterday UTC)")
@@ -172,12 +200,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     as_of = as_of_date(args.as_of)
+    line_buffered_output()
 
     settings = load_settings()
     env = airflow_env(settings)
+    lines = StageLines(run_started=time.time())
     try:
         with run_lock(settings, command="run_nightly", as_of=as_of.isoformat()):
-            outcome = run_night(settings, as_of, args.vars, env)
+            outcome = run_night(settings, as_of, args.vars, env, on_event=lines.on_event, announce=print)
     except RunLockBusy as busy:
         print(f"refused: {busy}", file=sys.stderr)
         return EXIT_LOCKED

@@ -7,6 +7,8 @@ columns exposures.yml allows are selected.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -53,14 +55,14 @@ def _reporting_holds(source: TableReader, run_id: str, as_of: date) -> bool:
     return latest[0][0] == run_id and latest[0][1] == as_of
 
 
-def _check_candidates_of(source: TableReader, specs: tuple[ExportSpec, ...], as_of: date) -> None:
-    for spec in specs:
-        if "as_of_date" not in source.columns(spec.table):
+def _check_candidates_of(source: TableReader, tables: list[str], as_of: date) -> None:
+    for table in tables:
+        if "as_of_date" not in source.columns(table):
             continue
-        dates = [r[0] for r in source.fetchall(f"select distinct as_of_date from {source.table(spec.table)}")]
+        dates = [r[0] for r in source.fetchall(f"select distinct as_of_date from {source.table(table)}")]
         if any(d != as_of for d in dates):
             raise ExportError(
-                f"export: {source.where} holds {spec.table} as of {sorted(dates)}, not {as_of}: "
+                f"export: {source.where} holds {table} as of {sorted(dates)}, not {as_of}: "
                 "the candidates are not this run's (rebuilt since?)"
             )
 
@@ -88,17 +90,31 @@ def read_published_tables(
     settings: Settings, specs: tuple[ExportSpec, ...], *, run_id: str, as_of: date, candidates_schema: str = CANDIDATES
 ) -> list[ExportTable]:
     """Rows of every declared export of a published run (see the module docstring for where from)."""
+    tables = [spec.table for spec in specs]
+    with run_source(settings, run_id=run_id, as_of=as_of, candidates_schema=candidates_schema, tables=tables) as source:
+        return _read_tables(source, specs)
+
+
+@contextmanager
+def run_source(
+    settings: Settings, *, run_id: str, as_of: date, candidates_schema: str = CANDIDATES, tables: list[str]
+) -> Iterator[TableReader]:
+    """The reader of a published run's tables: the reporting tables while they hold the run, else its
+    candidates, each of `tables` checked to be of `as_of` (see the module docstring)."""
     schema = candidate_schema(candidates_schema)
     warehouse = open_warehouse(settings)
     reporting = warehouse.published_reader()
     try:
-        if _reporting_holds(reporting, run_id, as_of):
-            return _read_tables(reporting, specs)
+        holds = _reporting_holds(reporting, run_id, as_of)
+        if holds:
+            yield reporting
     finally:
         reporting.close()
+    if holds:
+        return
     candidates = warehouse.candidates_reader(schema)
     try:
-        _check_candidates_of(candidates, specs, as_of)
-        return _read_tables(candidates, specs)
+        _check_candidates_of(candidates, tables, as_of)
+        yield candidates
     finally:
         candidates.close()

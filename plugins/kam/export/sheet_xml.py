@@ -3,7 +3,8 @@
 openpyxl builds and serialises an element per cell (about 10 µs: most of a 10M-line night's
 export); this writes the same `<c>` elements with one f-string each. A dated cell's style id
 comes from openpyxl itself, the first time each kind of value appears, so the workbook
-registers its styles in the order openpyxl would (docs/decisions/0019).
+registers its styles in the order openpyxl would (docs/decisions/0019). A column with a number
+format (`styles`) gives each of its cells that style, as openpyxl writes a styled cell (docs/decisions/0023).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ MAX_TEXT = 32767  # openpyxl cuts longer text to this many characters
 # numbers are written as openpyxl writes them: "%.16g" of the float (a decimal too, docs/decisions/0015)
 NUMBERS = (int, float, Decimal)
 MOMENTS = (date, datetime, time)
+_STYLED = '" s="'  # closes a cell's reference and opens its style id
 
 
 def _text_cell(ref: str, value: str) -> str:
@@ -52,11 +54,18 @@ def _float_cell(ref: str, value: float) -> str:
 
 
 class SheetRows:
-    """Writes the data rows of one sheet (row 2 on) to `out`, as `<row>` elements of `<sheetData>`."""
+    """Writes the data rows of one sheet (row 2 on) to `out`, as `<row>` elements of `<sheetData>`.
 
-    def __init__(self, sheet, columns: int, out: TextIO) -> None:
+    `styles[i]`: the style id of column i's cells (openpyxl's, of a cell with the column's number
+    format), or None (General; a date gets openpyxl's date style).
+    """
+
+    def __init__(self, sheet, columns: int, out: TextIO, styles: list[int | None] | None = None) -> None:
         self.sheet = sheet  # the openpyxl sheet: its workbook registers the styles of dated cells
+        styles = styles or [None] * columns
+        # a styled column's cells carry the style right after their reference (`r`, `s`, `t`, as openpyxl)
         self.letters = [get_column_letter(i) for i in range(1, columns + 1)]
+        self.ends = ["" if style is None else f"{_STYLED}{style}" for style in styles]
         self.out = out
         self.row_number = 1
         self._style_ids: dict[type, int] = {}
@@ -79,8 +88,10 @@ class SheetRows:
 
     def _moment_cell(self, ref: str, value) -> str:
         if value not in self._moments:  # a sheet holds few distinct dates: each is converted once
-            self._moments[value] = f'" s="{self._style_id(value)}" t="n"><v>{float(to_excel(value)):.16g}</v></c>'
-        return f'<c r="{ref}{self._moments[value]}'
+            self._moments[value] = f'" t="n"><v>{float(to_excel(value)):.16g}</v></c>'
+        if _STYLED in ref:  # the column's own (date) format
+            return f'<c r="{ref}{self._moments[value]}'
+        return f'<c r="{ref}{_STYLED}{self._style_id(value)}{self._moments[value]}'
 
     def _cell(self, ref: str, value) -> str:
         """The `<c>` element of one value, as openpyxl writes it after `excel_value`."""
@@ -103,8 +114,8 @@ class SheetRows:
         by_type, other = self._by_type, self._cell
         cells = "".join(
             [
-                by_type.get(type(value), other)(f"{letter}{n}", value)
-                for letter, value in zip(self.letters, values)
+                by_type.get(type(value), other)(f"{letter}{n}{end}", value)
+                for letter, end, value in zip(self.letters, self.ends, values)
                 if value is not None
             ]
         )

@@ -7,6 +7,7 @@
     v = gate(settings, p, run_id=..., dbt_failures=[...])
     publish_or_block(settings, p, v, run_id=..., started_at=...)   GateBlocked when blocked
     export(settings, p, run_id=...)
+    docs(settings, p)                            the dbt docs site (beside export; never fails the night)
 
 Inputs are settings, a `RunPlan` and plain values; outputs are JSON data (XCom).
 The DAG's gate task calls `block_if_failed`, its publish task `publish`;
@@ -15,6 +16,7 @@ The DAG's gate task calls `block_if_failed`, its publish task `publish`;
 
 from kam.pipeline.as_of import as_of_date, as_of_of_run
 from kam.pipeline.dbt_build import DbtInvocation, build, dbt_invocation, read_build
+from kam.pipeline.docs_site import docs
 from kam.pipeline.export_folder import export
 from kam.pipeline.extraction import extract
 from kam.pipeline.in_process import run_in_process
@@ -32,6 +34,7 @@ __all__ = [
     "block_if_failed",
     "build",
     "dbt_invocation",
+    "docs",
     "export",
     "extract",
     "gate",

@@ -10,4 +10,8 @@ def export(settings: Settings, plan: RunPlan, *, run_id: str) -> str:
     """Write D's export folder from the published tables (a backfill: from its candidates); returns its path."""
     from kam.export import export_run
 
-    return str(export_run(settings, run_id=run_id, as_of=plan.as_of, candidates_schema=plan.candidates_schema))
+    return str(
+        export_run(
+            settings, run_id=run_id, as_of=plan.as_of, candidates_schema=plan.candidates_schema, run_vars=plan.vars
+        )
+    )

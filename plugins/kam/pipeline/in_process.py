@@ -11,6 +11,7 @@ from typing import Any
 
 from kam.config import Settings
 from kam.pipeline.dbt_build import build
+from kam.pipeline.docs_site import docs
 from kam.pipeline.export_folder import export
 from kam.pipeline.extraction import extract
 from kam.pipeline.planning import plan
@@ -28,7 +29,7 @@ def run_in_process(
     dbt_work_dir: Path | None = None,
     unit_tests: bool = False,
 ) -> dict[str, Any]:
-    """plan -> extract (both systems) -> dbt build -> gate -> publish or block -> export.
+    """plan -> extract (both systems) -> dbt build -> gate -> publish or block -> export -> docs.
 
     Returns each stage's output by name. A blocked gate raises `GateBlocked` after
     recording the run (dbt failures reach the gate as its `dbt_tests` check).
@@ -47,6 +48,7 @@ def run_in_process(
     )
     published = publish_or_block(settings, run_plan, verdict, run_id=run_id, started_at=started_at)
     folder = export(settings, run_plan, run_id=run_id)
+    site = docs(settings, run_plan, build_dir=dbt_work_dir)
     return {
         "plan": run_plan.to_dict(),
         "extract": extracted,
@@ -54,4 +56,5 @@ def run_in_process(
         "gate": verdict,
         "publish": published,
         "export": folder,
+        "docs": site,
     }

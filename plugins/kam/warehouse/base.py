@@ -16,6 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
+from kam.warehouse.comments import TableComments, comments_sql, quote_identifier
 from kam.warehouse.reporting_schema import (
     CANDIDATES,
     HISTORY_TABLE,
@@ -130,6 +131,11 @@ class Warehouse(ABC):
     @abstractmethod
     def ensure_schema(self, schema: str) -> None: ...
 
+    @abstractmethod
+    def schema_comments(self, schema: str) -> dict[str, TableComments]:
+        """The comments of every table of `schema` and of their columns, by table name (dbt's `persist_docs`
+        writes the marts' descriptions there)."""
+
     # --- publication: the warehouse side -----------------------------------------------------
     def require_candidates(self, tables: tuple[str, ...], schema: str = CANDIDATES) -> None:
         """Fail, naming them, when candidate tables are missing from `schema`."""
@@ -174,19 +180,27 @@ class Warehouse(ABC):
     def replace_table(self, table: str, candidates: str) -> None:
         """Inside the publication transaction: reporting.<table> becomes a copy of <candidates>.<table>."""
 
+    def comment_table(self, table: str, comments: TableComments, columns: list[str] | None = None) -> None:
+        """Inside the publication transaction: reporting.<table> and its columns `columns` (default: every
+        column `comments` has) get the comments of its candidate, so BI tools show the dbt descriptions."""
+        self.execute(comments_sql(f"{REPORTING}.{quote_identifier(table)}", comments, columns))
+
     def publish(self, tables: tuple[str, ...], record: RunRecord, candidates: str = CANDIDATES) -> None:
-        """In one transaction: every reporting table replaced from its candidate, plus the run row."""
+        """In one transaction: every reporting table replaced from its candidate, with its comments, plus the run row."""
         with self.transaction():
             self.ensure_schema(REPORTING)
+            comments = self.schema_comments(candidates)
             for table in tables:
                 self.replace_table(table, candidates)
+                self.comment_table(table, comments.get(table, TableComments()))
             self.write_run(record)
 
     def publish_backfill(self, record: RunRecord, candidates: str) -> int:
         """In one transaction: the history rows of the run's date replaced from the candidates, plus the run row.
 
         Columns are matched by name: the published table keeps its columns (a column it
-        lacks is not added, one the candidate lacks is null). Returns the rows written.
+        lacks is not added, one the candidate lacks is null); the comments of the columns
+        both have are the candidate's. Returns the rows written.
         """
         target = f"{REPORTING}.{HISTORY_TABLE}"
         with self.transaction():
@@ -203,6 +217,9 @@ class Warehouse(ABC):
                 [record.as_of_date],
             )
             written = self.fetchone(f"select count(*) from {target} where as_of_date = ?", [record.as_of_date])[0]
+            self.comment_table(
+                HISTORY_TABLE, self.schema_comments(candidates).get(HISTORY_TABLE, TableComments()), published
+            )
             self.write_run(record)
         return written
 

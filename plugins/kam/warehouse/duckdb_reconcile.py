@@ -13,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from kam.warehouse.comments import TableComments, comments_sql
+from kam.warehouse.duckdb_comments import schema_comments
 from kam.warehouse.duckdb_session import base_tables
 from kam.warehouse.reporting_schema import PUBLISHED, PUBLISHING, REPORTING
 
@@ -64,13 +66,15 @@ def _bi_published(con: duckdb.DuckDBPyConnection, tables: set[str]) -> set[tuple
 
 
 def _restore_from_bi(con: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """The warehouse's reporting schema becomes a copy of the BI file's, in one transaction."""
+    """The warehouse's reporting schema becomes a copy of the BI file's (comments too), in one transaction."""
+    comments = schema_comments(con, BI_ALIAS, REPORTING)
     con.execute("begin transaction")
     try:
         for table in sorted(base_tables(con, REPORTING) - tables):
             con.execute(f"drop table {REPORTING}.{table}")
         for table in sorted(tables):
             con.execute(f"create or replace table {REPORTING}.{table} as select * from {BI_ALIAS}.{REPORTING}.{table}")
+            con.execute(comments_sql(f"{REPORTING}.{table}", comments.get(table, TableComments())))
     except BaseException:
         con.execute("rollback")
         raise

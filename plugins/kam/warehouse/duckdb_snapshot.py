@@ -1,7 +1,7 @@
 """The reporting DB (KAM_REPORTING_DB): a read-only DuckDB snapshot of the warehouse's `reporting` schema.
 
 Written to a temp file beside it and swapped in by `os.replace`, so BI readers never wait, fail or
-see half a night (why, and the limits: docs/decisions/0011).
+see half a night (why, and the limits: docs/decisions/0011). The tables keep their comments.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ from pathlib import Path
 
 import duckdb
 
+from kam.warehouse.comments import TableComments, comments_sql
+from kam.warehouse.duckdb_comments import current_catalog, schema_comments
 from kam.warehouse.duckdb_session import base_tables
 from kam.warehouse.reporting_schema import PUBLISHED, PUBLISHING, REPORTING
 
@@ -33,6 +35,7 @@ def _remove_stale_temp_files(target: Path) -> None:
 
 def _copy_reporting_schema(con: duckdb.DuckDBPyConnection, tmp: Path, publishing_run_id: str | None) -> None:
     tables = sorted(base_tables(con, REPORTING))
+    comments = schema_comments(con, current_catalog(con), REPORTING)
     literal = str(tmp).replace("'", "''")
     con.execute(f"attach '{literal}' as {SNAPSHOT_ALIAS}")
     try:
@@ -41,6 +44,7 @@ def _copy_reporting_schema(con: duckdb.DuckDBPyConnection, tmp: Path, publishing
             con.execute(f"create schema {SNAPSHOT_ALIAS}.{REPORTING}")
             for table in tables:
                 con.execute(f"create table {SNAPSHOT_ALIAS}.{REPORTING}.{table} as select * from {REPORTING}.{table}")
+                con.execute(comments_sql(f"{SNAPSHOT_ALIAS}.{REPORTING}.{table}", comments.get(table, TableComments())))
             if publishing_run_id is not None and "pipeline_runs" in tables:
                 con.execute(
                     f"update {SNAPSHOT_ALIAS}.{REPORTING}.pipeline_runs set status = ? where run_id = ? and status = ?",

@@ -18,6 +18,8 @@ import pandas as pd
 
 from kam.config import Settings
 from kam.warehouse.base import TableReader, Warehouse
+from kam.warehouse.comments import TableComments
+from kam.warehouse.duckdb_comments import current_catalog, schema_comments
 from kam.warehouse.duckdb_reconcile import Reconciled, reconcile_on
 from kam.warehouse.duckdb_session import connect
 from kam.warehouse.duckdb_snapshot import write_reporting_snapshot
@@ -87,6 +89,9 @@ class DuckDBWarehouse(Warehouse):
 
     def ensure_schema(self, schema: str) -> None:
         self.execute(f"create schema if not exists {schema}")
+
+    def schema_comments(self, schema: str) -> dict[str, TableComments]:
+        return schema_comments(self.con, current_catalog(self.con), schema)
 
     def replace_table(self, table: str, candidates: str) -> None:
         self.execute(f"create or replace table {REPORTING}.{table} as select * from {candidates}.{table}")

@@ -21,6 +21,7 @@ from kam.config import Settings
 from kam.pg.connection import connect_url, libpq_url
 from kam.pg.sync import SyncReport, sync_tables
 from kam.warehouse.base import TableReader, Warehouse
+from kam.warehouse.comments import TableComments
 from kam.warehouse.duckdb_session import connect as connect_duckdb
 from kam.warehouse.postgres_frames import frame_of
 from kam.warehouse.reporting_schema import PUBLISHED, REPORTING
@@ -135,6 +136,24 @@ class PostgresWarehouse(Warehouse):
         # only when missing: CREATE SCHEMA checks the database privilege first
         if self.fetchone("select 1 from pg_namespace where nspname = ?", [schema]) is None:
             self.execute(f'create schema "{schema}"')
+
+    def schema_comments(self, schema: str) -> dict[str, TableComments]:
+        tables = self.fetchall(
+            "select c.relname, obj_description(c.oid, 'pg_class') from pg_class c "
+            "join pg_namespace n on n.oid = c.relnamespace where n.nspname = ? and c.relkind in ('r', 'p')",
+            [schema],
+        )
+        found = {table: TableComments(table=comment) for table, comment in tables}
+        columns = self.fetchall(
+            "select c.relname, a.attname, col_description(c.oid, a.attnum) from pg_attribute a "
+            "join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace "
+            "where n.nspname = ? and c.relkind in ('r', 'p') and a.attnum > 0 and not a.attisdropped "
+            "order by c.relname, a.attnum",
+            [schema],
+        )
+        for table, column, comment in columns:
+            found[table].columns[column] = comment
+        return found
 
     def replace_table(self, table: str, candidates: str) -> None:
         published = sql.Identifier(REPORTING, table)

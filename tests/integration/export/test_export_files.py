@@ -1,4 +1,4 @@
-"""export_run: CSV format, workbook sheets equal to the CSVs, manifest shape, hashes and counts."""
+"""export_run: CSV format, workbook sheets equal to the CSVs (headers readable), manifest shape, hashes and counts."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from kam.export.column_labels import column_labels
 from kam.publish.exposures import export_specs
 from kam.warehouse.reporting_db import open_reporting_db
 
@@ -23,7 +24,16 @@ CSV_FILES = [
     "kam_workload.csv",
 ]
 WORKBOOK = "kam_segments_2026-10-02.xlsx"
-SHEETS = ["customer_segments", "key_accounts", "win_back_list", "segment_changes", "kam_workload", "abc_xyz_matrix"]
+RUN_REPORT = "kam_run_report_2026-10-02.html"  # kam.report: the night's charts
+TABLE_SHEETS = [
+    "customer_segments",
+    "key_accounts",
+    "win_back_list",
+    "segment_changes",
+    "kam_workload",
+    "abc_xyz_matrix",
+]
+SHEETS = ["About", *TABLE_SHEETS, "Charts"]
 
 
 def _csv_rows(path):
@@ -32,7 +42,7 @@ def _csv_rows(path):
 
 def test_the_folder_holds_exactly_the_declared_files(exported):
     assert exported.name == "2026-10-02"
-    assert sorted(p.name for p in exported.iterdir()) == sorted(CSV_FILES + [WORKBOOK, "manifest.json"])
+    assert sorted(p.name for p in exported.iterdir()) == sorted(CSV_FILES + [WORKBOOK, RUN_REPORT, "manifest.json"])
     assert [p.name for p in exported.parent.iterdir()] == ["2026-10-02"]  # no temp folder left
 
 
@@ -82,20 +92,19 @@ def _equal(cell, text: str) -> bool:
 def test_every_sheet_equals_its_csv_with_typed_cells(exported):
     workbook = load_workbook(exported / WORKBOOK)
     assert workbook.sheetnames == SHEETS
-    for name in SHEETS[:-1]:
+    for name in TABLE_SHEETS[:-1]:
         sheet = workbook[name]
         csv_rows = _csv_rows(exported / f"{name}.csv")
         sheet_rows = [list(r) for r in sheet.iter_rows(values_only=True)]
         assert len(sheet_rows) == len(csv_rows), name
-        assert sheet_rows[0] == csv_rows[0], name
+        assert sheet_rows[0] == column_labels(csv_rows[0]), name  # readable headers; the CSV keeps the names
         for sheet_row, csv_row in zip(sheet_rows[1:], csv_rows[1:]):
             mismatches = [(h, c, t) for h, c, t in zip(csv_rows[0], sheet_row, csv_row) if not _equal(c, t)]
             assert mismatches == [], name
         assert sheet.freeze_panes == "A2", name
         assert all(sheet.column_dimensions[col].width >= 4 for col in ("A", "B")), name
     segments = workbook["customer_segments"]
-    header = [c.value for c in segments[1]]
-    row = dict(zip(header, segments[2]))
+    row = dict(zip(export_specs()[0].columns, segments[2]))
     assert row["revenue_12m"].data_type == "n" and row["revenue_12m"].value == 1001.5
     assert row["is_deleted"].data_type == "b" and row["is_deleted"].value is False
     assert row["as_of_date"].is_date and row["as_of_date"].value == datetime(2026, 10, 2)
@@ -112,7 +121,7 @@ def test_the_matrix_sheet_holds_the_published_matrix(exported, published):
     finally:
         con.close()
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0] == ("abc_xyz", "customers", "revenue_12m", "revenue_share", "strategy")
+    assert rows[0] == ("ABC-XYZ", "Customers", "Revenue 12 months", "Revenue share", "Strategy")
     assert [(a, c, float(r), s, t) for a, c, r, s, t in expected] == rows[1:]
     assert [r[0] for r in rows[1:]][-1] == "unclassified" and len(rows) == 11
 
@@ -122,13 +131,14 @@ def test_the_manifest_has_the_shape_hashes_and_counts_of_the_files(exported):
     assert list(manifest) == ["as_of_date", "run_id", "created_at", "files"]
     assert manifest["as_of_date"] == "2026-10-02" and manifest["run_id"] == "night-1"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["created_at"])
-    assert list(manifest["files"]) == CSV_FILES + [WORKBOOK]
+    assert list(manifest["files"]) == CSV_FILES + [WORKBOOK, RUN_REPORT]
+    assert manifest["files"][RUN_REPORT]["rows"] is None  # a page, no data rows
     for name, entry in manifest["files"].items():
         assert entry["sha256"] == hashlib.sha256((exported / name).read_bytes()).hexdigest(), name
     for name in CSV_FILES:
         assert manifest["files"][name]["rows"] == len(_csv_rows(exported / name)) - 1, name
     workbook = load_workbook(exported / WORKBOOK)
-    assert manifest["files"][WORKBOOK]["rows"] == {s: len(list(workbook[s].iter_rows())) - 1 for s in SHEETS}
+    assert manifest["files"][WORKBOOK]["rows"] == {s: len(list(workbook[s].iter_rows())) - 1 for s in TABLE_SHEETS}
     assert manifest["files"][WORKBOOK]["rows"] == {
         "customer_segments": 7,
         "key_accounts": 3,

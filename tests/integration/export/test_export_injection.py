@@ -85,7 +85,7 @@ def test_the_csv_neutralises_every_injection_and_keeps_negative_numbers(injected
 def test_the_workbook_holds_every_injection_as_unchanged_text(injected_export):
     sheet = load_workbook(injected_export / WORKBOOK)["customer_segments"]
     header = [c.value for c in sheet[1]]
-    name, manager, margin = (header.index(c) for c in ("customer_name", "account_manager", "gross_margin_12m"))
+    name, manager, margin = (header.index(c) for c in ("Customer name", "Account manager", "Gross margin 12 months"))
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=2)}
 
     for customer, text in INJECTIONS.items():

@@ -1,8 +1,10 @@
-"""The export files depend on the data only: a workbook written twice, and a backfill's export, are byte-identical."""
+"""The export files depend on the data only: a workbook written twice is byte-identical, and so is a backfill's
+export but for the run its workbook's About sheet names (docs/decisions/0023)."""
 
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import time
 from zipfile import ZipFile
@@ -18,6 +20,11 @@ WORKBOOK = "kam_segments_2026-10-02.xlsx"
 
 def _files(folder) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
+
+
+def _parts(workbook: bytes) -> dict[str, bytes]:
+    with ZipFile(io.BytesIO(workbook)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
 
 
 def _sha(data: bytes) -> str:
@@ -66,12 +73,21 @@ def test_the_export_of_a_backfill_equals_what_the_night_exported(settings):
     assert result.mode == "backfill"
     assert sorted(backfill_1) == sorted(night_1)
     for name in night_1:
-        if name != "manifest.json":
+        if name not in ("manifest.json", WORKBOOK):
             assert backfill_1[name] == night_1[name], name
+    # the workbook: every part the same bytes but the About sheet, which names the run that wrote it
+    night_parts, backfill_parts = _parts(night_1[WORKBOOK]), _parts(backfill_1[WORKBOOK])
+    about = "xl/worksheets/sheet1.xml"
+    assert {n: p for n, p in backfill_parts.items() if n != about} == {
+        n: p for n, p in night_parts.items() if n != about
+    }
+    assert b"<t>night-1</t>" in night_parts[about]
+    assert backfill_parts[about] == night_parts[about].replace(b"<t>night-1</t>", b"<t>backfill-1</t>")
     manifests = [json.loads(files["manifest.json"]) for files in (night_1, backfill_1)]
     assert [m.pop("run_id") for m in manifests] == ["night-1", "backfill-1"]
-    for m in manifests:
+    for m, files in zip(manifests, (night_1, backfill_1)):
         m.pop("created_at")
+        assert m["files"][WORKBOOK].pop("sha256") == _sha(files[WORKBOOK])
     assert manifests[0] == manifests[1]
     # the folder of the latest night is untouched
     assert sorted(p.name for p in settings.export_dir.iterdir()) == ["2026-10-02", "2026-10-03"]
