@@ -16,6 +16,8 @@ import sys
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from xml.sax.saxutils import escape
+from zipfile import ZipFile
 
 import duckdb
 
@@ -165,15 +167,48 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def _workbook_digest(path: Path, run_id: str) -> str:
+    """sha256 over the workbook's parts with the run id its About sheet names masked: all else must be equal bytes."""
+    named = f"<t>{escape(run_id)}</t>".encode()
+    digest = hashlib.sha256()
+    with ZipFile(path) as archive:
+        for name in archive.namelist():
+            digest.update(name.encode() + b"\0" + archive.read(name).replace(named, b"<t>(run id)</t>"))
+    return digest.hexdigest()
+
+
+GATE_SECTION = b"<h2>Data-quality gate</h2>"  # the run report's last section: the run's own gate results
+
+
+def _run_report_digest(path: Path) -> str:
+    """sha256 of the run report up to its gate section (a backfill's checks word their messages as a backfill's)."""
+    return hashlib.sha256(path.read_bytes().partition(GATE_SECTION)[0]).hexdigest()
+
+
 def export_folder(home: NightHome, as_of: date) -> dict:
-    """File name -> sha256 of an export folder, and its manifest without run_id/created_at."""
+    """File name -> sha256 of an export folder, and its manifest without run_id/created_at.
+
+    Two files hold something of the run that wrote them, so a rerun or backfill compares the rest:
+    the workbook's About sheet names the run (docs/decisions/0023; compared with the run id masked),
+    and the run report ends with the run's gate checks (compared up to them). Their whole-file sha256
+    are left out of the manifest.
+    """
     folder = home.exports / as_of.isoformat()
     if not folder.is_dir():
         return {"files": {}, "manifest": None}
-    files = {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"}
     manifest = json.loads((folder / "manifest.json").read_text()) if (folder / "manifest.json").exists() else None
+    run_id = manifest["run_id"] if manifest else ""
+    digests = {".xlsx": lambda p: _workbook_digest(p, run_id), ".html": _run_report_digest}
+    files = {
+        p.name: digests.get(p.suffix, sha256)(p)
+        for p in sorted(folder.iterdir())
+        if p.is_file() and p.name != "manifest.json"
+    }
     if manifest:
         manifest = {k: v for k, v in manifest.items() if k not in ("run_id", "created_at")}
+        for name, entry in manifest.get("files", {}).items():
+            if name.endswith((".xlsx", ".html")):
+                entry.pop("sha256", None)
     return {"files": files, "manifest": manifest}
 
 
