@@ -52,15 +52,20 @@ def example_warehouse(example_dir, tmp_path_factory):
     yield settings
 
 
-@pytest.fixture
-def example_home(example_warehouse, tmp_path):
-    """Settings of a private copy of the example warehouse under tmp_path (the shared one is never mutated)."""
-    shutil.copy(example_warehouse.warehouse, tmp_path / "warehouse.duckdb")
+def copy_of_example(example_warehouse, home: Path):
+    """Settings of a private copy of the example warehouse in `home` (the shared one is never mutated)."""
+    shutil.copy(example_warehouse.warehouse, home / "warehouse.duckdb")
     return replace(
         example_warehouse,
-        home=tmp_path,
-        warehouse=str(tmp_path / "warehouse.duckdb"),
-        reporting_db=str(tmp_path / "reporting.duckdb"),
-        export_dir=tmp_path / "exports",
-        report_dir=tmp_path / "reports",
+        home=home,
+        warehouse=str(home / "warehouse.duckdb"),
+        reporting_db=str(home / "reporting.duckdb"),
+        export_dir=home / "exports",
+        report_dir=home / "reports",
     )
+
+
+@pytest.fixture
+def example_home(example_warehouse, tmp_path):
+    """Settings of a private copy of the example warehouse under tmp_path."""
+    return copy_of_example(example_warehouse, tmp_path)

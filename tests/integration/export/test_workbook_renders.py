@@ -7,7 +7,6 @@ The example is the session's dbt build (`example_warehouse`), published and expo
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,7 @@ from kam.export.column_labels import column_labels
 from kam.export.workbook_charts import pareto_points
 from kam.publish.exposures import export_specs
 from tests.export_tools import libreoffice
+from tests.integration.conftest import copy_of_example
 
 pytestmark = pytest.mark.slow
 
@@ -33,18 +33,10 @@ def example_export(example_warehouse, tmp_path_factory):
     from kam.publish import publish_run
 
     home = tmp_path_factory.mktemp("workbook_example")
-    shutil.copy(example_warehouse.warehouse, home / "warehouse.duckdb")
     manifest = home / "dbt" / "target" / "manifest.json"  # where the session's dbt build wrote it, in its home
     manifest.parent.mkdir(parents=True)
     shutil.copy(Path(example_warehouse.home) / "dbt" / "target" / "manifest.json", manifest)
-    settings = replace(
-        example_warehouse,
-        home=home,
-        warehouse=str(home / "warehouse.duckdb"),
-        reporting_db=str(home / "reporting.duckdb"),
-        export_dir=home / "exports",
-        report_dir=home / "reports",
-    )
+    settings = copy_of_example(example_warehouse, home)
     publish_run(
         settings,
         run_id="example_run",

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +19,7 @@ from kam import pipeline
 from kam.quality.report import report_folder
 from kam.quality.result import short
 from kam.warehouse.reporting_db import open_reporting_db
+from tests.integration.conftest import copy_of_example
 from tests.integration.report.report_page import read_page
 
 pytestmark = pytest.mark.slow
@@ -34,15 +33,7 @@ REPORT = "kam_run_report_2026-10-15.html"
 def night(example_warehouse, tmp_path_factory):
     """Settings, plan and export folder of the example's night, published and exported once."""
     home = tmp_path_factory.mktemp("run_report")
-    shutil.copy(example_warehouse.warehouse, home / "warehouse.duckdb")
-    settings = replace(
-        example_warehouse,
-        home=home,
-        warehouse=str(home / "warehouse.duckdb"),
-        reporting_db=str(home / "reporting.duckdb"),
-        export_dir=home / "exports",
-        report_dir=home / "reports",
-    )
+    settings = copy_of_example(example_warehouse, home)
     build = pipeline.read_build(Path(example_warehouse.home) / "dbt" / "target")
     started = datetime(2026, 10, 16, 2, 0, tzinfo=UTC)
     plan = pipeline.plan(settings, AS_OF)
