@@ -27,9 +27,9 @@ from {{ relation }} as abc_all
 left join (
     select
         {{ key_column }},
-        cast(abc_value as double precision) / cast(abc_total as double precision) as share,
-        cast(abc_running as double precision) / cast(abc_total as double precision) as cum_share,
-        cast(abc_running - abc_value as double precision) / cast(abc_total as double precision) as cum_share_before,
+        cast(abc_value as {{ type_double() }}) / cast(abc_total as {{ type_double() }}) as share,
+        cast(abc_running as {{ type_double() }}) / cast(abc_total as {{ type_double() }}) as cum_share,
+        cast(abc_running - abc_value as {{ type_double() }}) / cast(abc_total as {{ type_double() }}) as cum_share_before,
         case
             when abc_running - abc_value < {{ a_share }} * abc_total then 'A'
             when abc_running - abc_value < {{ b_share }} * abc_total then 'B'

@@ -60,7 +60,7 @@ select
     cast(null as bigint) as order_load_seq,
     cast(null as bigint) as line_load_seq,
     cast(null as bigint) as rate_load_seq,
-    {{ night_stamp() }}
+    {{ night_stamp() }}{{ key_bucket_column('recompute.customer_id') }}
 from recompute
 where not exists (
     select 1 from {{ present }}

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
+from jinja2 import pass_context
 
 _PROJECT_VARS = yaml.safe_load((Path(__file__).parents[1] / "dbt_project.yml").read_text())["vars"]
 
@@ -50,8 +51,9 @@ class _Dbt:
 
 class _Adapter:
     @staticmethod
-    def dispatch(macro_name, macro_namespace=None):
-        return lambda *args, **kwargs: args[0]  # the default__ implementations return their first argument
+    @pass_context
+    def dispatch(context, macro_name, macro_namespace=None):
+        return context[f"default__{macro_name}"]  # the project's default__ implementation, as on DuckDB
 
     @staticmethod
     def get_relation(database, schema, identifier):

@@ -95,6 +95,13 @@ class Settings:
     alert_from: str | None = None  # KAM_ALERT_FROM: sender of every mail; None = the SMTP connection's from_email
     smtp_conn_id: str = DEFAULT_SMTP_CONN_ID  # KAM_SMTP_CONN_ID: the Airflow SMTP connection mails go through
     sales_ops_email: str | None = None  # KAM_SALES_OPS_EMAIL: who gets the workbook of each export; None = nobody
+    spark_dir_setting: str | None = None  # KAM_SPARK_DIR; None = <home>/spark
+
+    @property
+    def spark_dir(self) -> Path:
+        """Spark's folder when KAM_WAREHOUSE names Spark (kam.warehouse.spark_warehouse): the Parquet handed to
+        and from Spark, and a local session's tables and metastore. A Thrift server must see it at this path."""
+        return Path(self.spark_dir_setting) if self.spark_dir_setting else self.home / "spark"
 
     @property
     def landing(self) -> Path:
@@ -107,10 +114,13 @@ class Settings:
 
 
 def load_settings() -> Settings:
-    """Read the settings from the environment (and Airflow connections)."""
+    """Read the settings from the environment (and Airflow connections); a KAM_WAREHOUSE that names no
+    engine is refused here (ValueError), before anything runs."""
+    from kam.warehouse.urls import check_warehouse
+
     home = _home()
     demo = home / "demo"
-    return Settings(
+    settings = Settings(
         home=home,
         orders_source=_setting("ORDERS_SOURCE", f"sqlite:///{demo / 'erp.sqlite'}"),
         crm_source=_setting("CRM_SOURCE", demo / "crm"),
@@ -126,7 +136,10 @@ def load_settings() -> Settings:
         alert_from=os.environ.get("KAM_ALERT_FROM") or None,
         smtp_conn_id=os.environ.get("KAM_SMTP_CONN_ID") or DEFAULT_SMTP_CONN_ID,
         sales_ops_email=os.environ.get("KAM_SALES_OPS_EMAIL") or None,
+        spark_dir_setting=os.environ.get("KAM_SPARK_DIR") or None,
     )
+    check_warehouse(settings.warehouse)
+    return settings
 
 
 def non_negative_setting(name: str, default: float, kind: type = int, environ: dict[str, str] | None = None) -> float:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+HOOK_PREFIX = "operation."  # on-run-start / on-run-end of dbt_project.yml
 # The column macro night_stamp adds to incremental models: when a build wrote the row, not what it holds
 # (comparisons of two builds leave it out).
 NIGHT_STAMP_COLUMN = "_dbt_run_started_at"
@@ -44,15 +45,18 @@ def failures_from_run_results(run_results: dict[str, Any]) -> list[str]:
 
 
 def status_counts(run_results: dict[str, Any]) -> dict[str, int]:
-    """How many nodes ended in each status, e.g. `{"success": 31, "pass": 400, "fail": 1}`."""
-    return dict(sorted(Counter(str(r["status"]) for r in run_results.get("results", [])).items()))
+    """How many nodes ended in each status, e.g. `{"success": 31, "pass": 400, "fail": 1}`; the project's
+    hooks (`operation.*`: Spark's inbox and outbox, no-ops elsewhere) are not nodes of the DAG, so not
+    counted (a failed hook is still among the failures)."""
+    results = [r for r in run_results.get("results", []) if not r["unique_id"].startswith(HOOK_PREFIX)]
+    return dict(sorted(Counter(str(r["status"]) for r in results).items()))
 
 
 def build_outcome(run_results: dict[str, Any], manifest: dict[str, Any] | None = None) -> dict[str, Any]:
     """The build for the gate: `failed` (as `failures_from_run_results`), `status_counts`, and
     `nodes`, one per result: `unique_id`, `name`, `resource_type`, `status`, `failures` (rows
     a test returned), `message`, `meta` (the node's `config.meta`, e.g. `gate_check`) and
-    `relation` (`schema.table` of a test's stored failing rows, else None)."""
+    `relation` (`schema.table` of a test's stored failing rows, else None); and the build's `invocation_id`."""
     manifest_nodes = {**(manifest or {}).get("nodes", {}), **(manifest or {}).get("unit_tests", {})}
     nodes = []
     for result in run_results.get("results", []):
@@ -75,6 +79,7 @@ def build_outcome(run_results: dict[str, Any], manifest: dict[str, Any] | None =
         "failed": failures_from_run_results(run_results),
         "status_counts": status_counts(run_results),
         "nodes": nodes,
+        "invocation_id": (run_results.get("metadata") or {}).get("invocation_id"),
     }
 
 

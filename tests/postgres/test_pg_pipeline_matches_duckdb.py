@@ -4,7 +4,6 @@ agree; each engine builds the docs site."""
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from datetime import date, datetime
@@ -25,13 +24,12 @@ from tests.integration.dbt_docs_reading import (
     model_description,
     remote_references,
 )
-from tests.postgres.pipeline_run import published_tables, run_pipeline, settings_for
+from tests.support.pipeline_run import csv_differences, differences, published_tables, run_pipeline, settings_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "small"
 AS_OF = "2026-10-15"
-FLOAT_REL_TOLERANCE = 1e-12  # doubles (shares, ratios) may differ in the last bits of a sum
 EXAMPLE_WARNINGS = {  # the example's warnings, word for word (tests/fixtures/published_baseline/example.json)
     "orders_unknown_customer": "80 orders of 3 customers without a CRM account (e.g. 000880, C88001, C88017)",
     "orders_without_rate": "12 orders without an exchange rate to EUR (GBP 12): they add zero revenue",
@@ -68,32 +66,6 @@ def runs(pg_cluster, tmp_path_factory):
     return duck, pg
 
 
-def _sort_key(row: tuple) -> tuple:
-    return tuple((value is None, str(value)) for value in row)
-
-
-def _same_value(a, b) -> bool:
-    if isinstance(a, float) and isinstance(b, float):
-        return math.isclose(a, b, rel_tol=FLOAT_REL_TOLERANCE, abs_tol=1e-15) or (math.isnan(a) and math.isnan(b))
-    if type(a) is not type(b):
-        return False
-    return a == b
-
-
-def differences(table: str, duck: tuple[list[str], list[tuple]], pg: tuple[list[str], list[tuple]]) -> list[str]:
-    (duck_columns, duck_rows), (pg_columns, pg_rows) = duck, pg
-    if duck_columns != pg_columns:
-        return [f"{table}: columns differ: {duck_columns} vs {pg_columns}"]
-    if len(duck_rows) != len(pg_rows):
-        return [f"{table}: {len(duck_rows)} rows on DuckDB, {len(pg_rows)} on PostgreSQL"]
-    problems = []
-    for d_row, p_row in zip(sorted(duck_rows, key=_sort_key), sorted(pg_rows, key=_sort_key)):
-        for column, a, b in zip(duck_columns, d_row, p_row):
-            if not _same_value(a, b):
-                problems.append(f"{table}.{column} of row {d_row[:2]}: DuckDB {a!r} vs PostgreSQL {b!r}")
-    return problems
-
-
 def test_both_engines_publish_the_same_rows(runs):
     duck, pg = runs
     duck_tables, pg_tables = published_tables(duck.settings), published_tables(pg.settings)
@@ -103,7 +75,7 @@ def test_both_engines_publish_the_same_rows(runs):
     problems = []
     for table in sorted(duck_tables):
         if table != "pipeline_runs":
-            problems += differences(table, duck_tables[table], pg_tables[table])
+            problems += differences(table, duck_tables[table], pg_tables[table], "PostgreSQL")
     assert problems == []
 
 
@@ -162,16 +134,7 @@ def test_the_export_files_have_the_same_content(runs):
         "segment_changes.csv",
         "win_back_list.csv",
     ]
-    for name in csv_files:
-        duck_text = (duck.export_dir / name).read_text(encoding="utf-8")
-        pg_text = (pg.export_dir / name).read_text(encoding="utf-8")
-        if duck_text != pg_text:  # then only the last digits of a double may differ
-            duck_rows = list(csv.reader(duck_text.splitlines()))
-            pg_rows = list(csv.reader(pg_text.splitlines()))
-            assert len(duck_rows) == len(pg_rows), name
-            for d_row, p_row in zip(duck_rows, pg_rows):
-                for a, b in zip(d_row, p_row):
-                    assert a == b or math.isclose(float(a), float(b), rel_tol=FLOAT_REL_TOLERANCE), (name, a, b)
+    assert csv_differences(duck.export_dir, pg.export_dir) == []
     manifests = [json.loads((run.export_dir / "manifest.json").read_text()) for run in runs]
     assert manifests[0]["as_of_date"] == manifests[1]["as_of_date"] == AS_OF
     assert {f: v["rows"] for f, v in manifests[0]["files"].items()} == {

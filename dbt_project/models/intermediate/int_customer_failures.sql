@@ -128,8 +128,8 @@ select
     case
         when otif.delivered_orders > 0
             then
-                cast(otif.on_time_in_full_orders as double precision)
-                / cast(otif.delivered_orders as double precision)
+                cast(otif.on_time_in_full_orders as {{ type_double() }})
+                / cast(otif.delivered_orders as {{ type_double() }})
     end as otif_rate_90d
 from customers
 left join counts

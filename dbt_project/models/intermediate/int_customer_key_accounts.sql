@@ -56,7 +56,7 @@ survey_scores as (
 
     select
         account_id as customer_id,
-        avg(cast(score as double precision)) as mean_survey_score
+        avg(cast(score as {{ type_double() }})) as mean_survey_score
     from {{ ref('stg_crm__surveys') }}
     where cast(responded_at as date) between {{ year_start }} and {{ d }}
     group by account_id
@@ -153,7 +153,7 @@ scored as (
             case when image_maker_flag then 1 else 0 end
             + case when expert_flag then 1 else 0 end
             + case when three_p_qualified then 1 else 0 end
-            as double precision
+            as {{ type_double() }}
         ) / 3 end as attractiveness
     from parts
 
@@ -185,10 +185,10 @@ select
         when not is_designated and (is_breadwinner or coalesce(abc_revenue = 'A', false)) then 'upgrade_candidate'
         else 'ok'
     end as key_account_review,
-    cast(satisfaction as double precision) as satisfaction,
-    cast(potential as double precision) as potential,
-    cast(relationship as double precision) as relationship,
-    cast(attractiveness as double precision) as attractiveness,
+    cast(satisfaction as {{ type_double() }}) as satisfaction,
+    cast(potential as {{ type_double() }}) as potential,
+    cast(relationship as {{ type_double() }}) as relationship,
+    cast(attractiveness as {{ type_double() }}) as attractiveness,
     -- in double precision, then half away from zero on that double (score >= 0):
     -- floor(10 x + 0.5) / 10, the same on DuckDB and PostgreSQL (no round(double, n) there)
     floor(10 * score_unrounded + 0.5) / 10 as key_account_score
@@ -199,6 +199,6 @@ from (
             {{ var('w_potential') }} * potential
             + {{ var('w_relationship') }} * relationship
             + {{ var('w_attractiveness') }} * attractiveness
-        ) as double precision) as score_unrounded
+        ) as {{ type_double() }}) as score_unrounded
     from scored
 ) as with_score

@@ -67,7 +67,7 @@ typical_interval as (
     -- differs between DuckDB and PostgreSQL); 3 distinct dates = 2 gaps
     select
         customer_id,
-        avg(cast(gap_days as double precision)) as typical_interval_days
+        avg(cast(gap_days as {{ type_double() }})) as typical_interval_days
     from ranked_gaps
     where
         gap_count >= 2
@@ -86,17 +86,17 @@ thresholds as (
         typical_interval.typical_interval_days,
         case
             when typical_interval.typical_interval_days is null
-                then cast({{ var('lapse_default_at_risk_days') }} as double precision)
+                then cast({{ var('lapse_default_at_risk_days') }} as {{ type_double() }})
             else greatest(
-                cast({{ var('lapse_at_risk_min_days') }} as double precision),
+                cast({{ var('lapse_at_risk_min_days') }} as {{ type_double() }}),
                 {{ var('lapse_at_risk_factor') }} * typical_interval.typical_interval_days
             )
         end as at_risk_after_days,
         case
             when typical_interval.typical_interval_days is null
-                then cast({{ var('lapse_default_lapsed_days') }} as double precision)
+                then cast({{ var('lapse_default_lapsed_days') }} as {{ type_double() }})
             else greatest(
-                cast({{ var('lapse_lapsed_min_days') }} as double precision),
+                cast({{ var('lapse_lapsed_min_days') }} as {{ type_double() }}),
                 {{ var('lapse_lapsed_factor') }} * typical_interval.typical_interval_days
             )
         end as lapsed_after_days

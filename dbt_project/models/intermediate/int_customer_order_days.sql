@@ -6,10 +6,9 @@
 
     Incremental (delete+insert by customer_id): a night recomputes every day of the customers
     whose orders changed (macro customers_to_recompute); a customer left without orders gets
-    one row with a null order_date, which the post-hook deletes. -#}
-{{ config(materialized='incremental', unique_key='customer_id', incremental_strategy='delete+insert',
-          on_schema_change='sync_all_columns',
-          post_hook="delete from {{ this }} where order_date is null") }}
+    one row with a null order_date, which the post-hook deletes.
+    On Spark: by partitions of customer buckets (macro incremental_by_key). -#}
+{{ config(**incremental_by_key('customer_id', placeholder_column='order_date')) }}
 
 with
 
@@ -26,7 +25,7 @@ orders as (
     select *
     from {{ ref('int_orders') }}
     {% if is_incremental() -%}
-        where customer_id in (select recompute.customer_id from recompute)
+        where {{ recompute_filter('customer_id', 'recompute') }}
     {%- endif %}
 
 )
@@ -43,7 +42,7 @@ select
     max(order_load_seq) as order_load_seq,
     max(line_load_seq) as line_load_seq,
     max(rate_load_seq) as rate_load_seq,
-    {{ night_stamp() }}
+    {{ night_stamp() }}{{ key_bucket_column('customer_id') }}
 from orders
 group by customer_id, order_date
 {%- if is_incremental() %}

@@ -65,7 +65,7 @@ select
     revenue_with_cost_12m,
     case
         when revenue_12m = 0 then null
-        else cast(revenue_with_cost_12m as double precision) / cast(revenue_12m as double precision)
+        else cast(revenue_with_cost_12m as {{ type_double() }}) / cast(revenue_12m as {{ type_double() }})
     end as margin_coverage,
     gross_margin_12m < 0 as is_loss_making
 from customer_totals

@@ -45,8 +45,8 @@ with_cv as (
         case
             when per_customer.months_observed >= 1 and per_customer.s1 > 0
                 then
-                    sqrt(cast(per_customer.n2_variance as double precision))
-                    / cast(per_customer.s1 as double precision)
+                    sqrt(cast(per_customer.n2_variance as {{ type_double() }}))
+                    / cast(per_customer.s1 as {{ type_double() }})
         end as demand_cv
     from {{ ref('int_customers') }} as customers
     left join per_customer
@@ -60,7 +60,9 @@ select
     cast(with_cv.active_months as integer) as active_months,
     case
         when with_cv.months_observed > 0
-            then cast(with_cv.active_months as double precision) / cast(with_cv.months_observed as double precision)
+            then
+                cast(with_cv.active_months as {{ type_double() }})
+                / cast(with_cv.months_observed as {{ type_double() }})
     end as purchase_frequency,
     with_cv.demand_cv,
     case

@@ -13,10 +13,9 @@
     Incremental (delete+insert by order_id): a night recomputes the orders of int_orders
     computed from an order or line loaded later than every one this table holds; such an
     order without events gets one row with a null event_id, which the post-hook deletes, so
-    delete+insert removes its old events. Sources never delete orders. -#}
-{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert',
-          on_schema_change='sync_all_columns',
-          post_hook="delete from {{ this }} where event_id is null") }}
+    delete+insert removes its old events. Sources never delete orders. On Spark: by
+    partitions of order buckets (macro incremental_by_key). -#}
+{{ config(**incremental_by_key('order_id', placeholder_column='event_id')) }}
 
 with
 
@@ -27,6 +26,16 @@ with
             coalesce(max(order_load_seq), 0) as order_load_seq,
             coalesce(max(line_load_seq), 0) as line_load_seq
         from {{ this }}
+
+    ),
+
+    touched_orders as (
+
+        select order_id
+        from {{ ref('int_orders') }}
+        where
+            order_load_seq > (select held.order_load_seq from held)
+            or line_load_seq > (select held.line_load_seq from held)
 
     ),
 {% endif %}
@@ -46,9 +55,7 @@ orders as (
         line_load_seq
     from {{ ref('int_orders') }}
     {% if is_incremental() -%}
-        where
-            order_load_seq > (select held.order_load_seq from held)
-            or line_load_seq > (select held.line_load_seq from held)
+        where {{ recompute_filter('order_id', 'touched_orders') }}
     {%- endif %}
 
 ),
@@ -94,7 +101,7 @@ select
     events.counts_from,
     orders.order_load_seq,
     orders.line_load_seq,
-    {{ night_stamp() }}
+    {{ night_stamp() }}{{ key_bucket_column('orders.order_id') }}
 from orders
 {% if is_incremental() -%}
     left join events

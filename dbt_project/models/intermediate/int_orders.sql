@@ -13,9 +13,9 @@
     the greatest `_load_seq` of a rate applied here), dated on or after that rate's date.
     A rate nobody uses yet is looked at again the next night, which changes nothing.
     Sources never delete rows, so nothing has to be removed. The lineage columns are the
-    source rows' own `_load_seq`, so a full refresh gives the same table. -#}
-{{ config(materialized='incremental', unique_key='order_id', incremental_strategy='delete+insert',
-          on_schema_change='sync_all_columns') }}
+    source rows' own `_load_seq`, so a full refresh gives the same table. On Spark: by
+    partitions of order buckets (macro incremental_by_key). -#}
+{{ config(**incremental_by_key('order_id')) }}
 {%- set reporting = var('reporting_currency') %}
 
 with
@@ -65,7 +65,7 @@ orders as (
     select *
     from {{ ref('stg_erp__orders') }}
     {% if is_incremental() -%}
-        where order_id in (select touched_orders.order_id from touched_orders)
+        where {{ recompute_filter('order_id', 'touched_orders') }}
     {%- endif %}
 
 ),
@@ -170,7 +170,7 @@ select
     orders._load_seq as order_load_seq,
     line_totals.line_load_seq,
     orders.rate_load_seq,
-    {{ night_stamp() }}
+    {{ night_stamp() }}{{ key_bucket_column('orders.order_id') }}
 from orders_with_rate as orders
 left join line_totals
     on line_totals.order_id = orders.order_id

@@ -44,7 +44,7 @@ select
     {{ cents('coalesce(per_cell.revenue_12m, 0)') }} as revenue_12m,
     cast(case
         when total.revenue_12m <> 0 then coalesce(per_cell.revenue_12m, 0) / total.revenue_12m
-    end as double precision) as revenue_share,
+    end as {{ type_double() }}) as revenue_share,
     strategies.strategy
 from cells
 cross join total

@@ -142,9 +142,9 @@ surveys as (
     select
         account_id as customer_id,
         count(*) as surveys,
-        avg(cast(score as double precision)) as mean_survey_score,
+        avg(cast(score as {{ type_double() }})) as mean_survey_score,
         sum(case when cast(responded_at as date) >= {{ year_start }} then 1 else 0 end) as surveys_365d,
-        avg(case when cast(responded_at as date) >= {{ year_start }} then cast(score as double precision) end)
+        avg(case when cast(responded_at as date) >= {{ year_start }} then cast(score as {{ type_double() }}) end)
             as mean_survey_score_365d
     from {{ ref('stg_crm__surveys') }}
     where cast(responded_at as date) <= {{ d }}

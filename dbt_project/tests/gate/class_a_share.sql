@@ -19,8 +19,8 @@ with shares as (
 )
 
 select
-    case when customers_with_share > 0 then cast(coalesce(a_share, 0) as double precision) end as observed,
-    cast({{ var('abc_a_share') }} as double precision) as threshold,
+    case when customers_with_share > 0 then cast(coalesce(a_share, 0) as {{ type_double() }}) end as observed,
+    cast({{ var('abc_a_share') }} as {{ type_double() }}) as threshold,
     class_a_customers,
     customers_with_share,
     customers_with_share = 0 or coalesce(a_share, 0) >= {{ var('abc_a_share') }} - 0.000000001 as passed

@@ -38,13 +38,13 @@ select
     below.revenue_12m,
     below.margin_coverage,
     count(*) over () as observed,
-    cast({{ var('margin_coverage_min') }} as double precision) as threshold,
+    cast({{ var('margin_coverage_min') }} as {{ type_double() }}) as threshold,
     sum(below.revenue_12m) over () as revenue_12m_below,
     overall.overall_margin_coverage,
     {{ dbt.concat([
         'cast(count(*) over () as ' ~ dbt.type_string() ~ ')',
         "' customers have margin_coverage below " ~ ('%g' | format(var('margin_coverage_min') | float)) ~ " (overall coverage '",
-        'cast(cast(cast(overall.overall_margin_coverage as double precision) * 100 as decimal(10, 1)) as ' ~ dbt.type_string() ~ ')',
+        'cast(cast(cast(overall.overall_margin_coverage as ' ~ type_double() ~ ') * 100 as decimal(10, 1)) as ' ~ dbt.type_string() ~ ')',
         "'%): their gross margin misses unknown costs'"]) }} as message
 from below
 cross join overall

@@ -17,7 +17,7 @@ with shares as (
 )
 
 select
-    cast(coalesce(share_sum, 0) as double precision) as observed,
+    cast(coalesce(share_sum, 0) as {{ type_double() }}) as observed,
     1.0 as threshold,
     customers_with_share,
     customers_with_share > 0 and abs(share_sum - 1) <= 0.000001 as passed

@@ -45,7 +45,12 @@ def dbt_work_dir(settings: Settings, plan: RunPlan) -> Path:
 
 def dbt_invocation(settings: Settings, plan: RunPlan) -> DbtInvocation:
     """The profile environment of the settings' warehouse with the plan's D, the plan's dbt vars,
-    `--full-refresh` for a backfill, the mode's dbt folder."""
+    `--full-refresh` for a backfill, the mode's dbt folder; first the warehouse hands dbt what it
+    reads (`Warehouse.before_dbt_build`: on Spark, the inbox the environment lists)."""
+    from kam.warehouse import open_warehouse
+
+    with open_warehouse(settings, purpose="kam-dbt") as warehouse:
+        warehouse.before_dbt_build()
     return DbtInvocation(
         env={**profile_env(settings), **as_of_env(plan.as_of.isoformat())},
         vars=plan.dbt_vars(),

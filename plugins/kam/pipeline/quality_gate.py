@@ -36,6 +36,7 @@ def gate(
     from kam.warehouse import open_warehouse
 
     with open_warehouse(settings, purpose="kam-gate") as warehouse:
+        warehouse.after_dbt_build(plan.candidates_schema, (dbt_outcome or {}).get("invocation_id"))
         result = run_gate(
             warehouse,
             run_id=run_id,

@@ -2,7 +2,7 @@
 `freshness_max_hours` before the end of D (D + 1 day, 00:00 UTC).
 
 The orders as of D are dbt's `stg_erp__orders` of the candidates' family (`staging`, or
-`staging_backfill`, which reads `raw_history` as of D). Extraction quarantines a timestamp
+`staging_backfill`, which reads `raw_history` as of D; its `meta.gate_reads` brings it back from Spark). Extraction quarantines a timestamp
 more than a day after the extraction; as a second defence no `updated_at` later than the
 run's start + 1 day counts, so a row stamped 2099 cannot make stale data look fresh.
 """

@@ -1,7 +1,7 @@
 """The warehouse seam: one `Warehouse` interface (kam.warehouse.base), one implementation per engine.
 
-`open_warehouse(settings)` picks the engine from KAM_WAREHOUSE, `warehouse_of(con)` wraps an open
-connection. No other module looks at the engine; a third engine is one subclass and a dbt target.
+`open_warehouse(settings)` picks the engine from KAM_WAREHOUSE (kam.warehouse.urls.warehouse_engine),
+`warehouse_of(con)` wraps an open connection. No other module looks at the engine; a third engine is one subclass and a dbt target.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from typing import Any
 from kam.config import Settings, load_settings
 from kam.warehouse.base import TableReader, Warehouse
 from kam.warehouse.duckdb_session import check_memory_limit, check_threads, connect
-from kam.warehouse.urls import is_postgres_url, safe_url
+from kam.warehouse.urls import POSTGRES, SPARK, SPARK_THRIFT, safe_url, warehouse_engine
 
 __all__ = [
     "TableReader",
@@ -29,10 +29,15 @@ def open_warehouse(settings: Settings | None = None, *, purpose: str = "kam") ->
     """A session on the settings' warehouse (connected on first use). `purpose` names the PostgreSQL
     session (application_name)."""
     settings = settings or load_settings()
-    if is_postgres_url(settings.warehouse):
+    engine = warehouse_engine(settings.warehouse)
+    if engine == POSTGRES:
         from kam.warehouse.postgres_warehouse import PostgresWarehouse
 
         return PostgresWarehouse(settings, purpose=purpose)
+    if engine in (SPARK, SPARK_THRIFT):
+        from kam.warehouse.spark_warehouse import SparkWarehouse
+
+        return SparkWarehouse(settings)
     from kam.warehouse.duckdb_warehouse import DuckDBWarehouse
 
     return DuckDBWarehouse(settings)

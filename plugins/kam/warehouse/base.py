@@ -267,6 +267,15 @@ class Warehouse(ABC):
     def after_extraction(self) -> None:
         """Bring the warehouse up to date with what extraction landed."""
 
+    def before_dbt_build(self) -> None:
+        """Hand dbt what it reads where it runs elsewhere (Spark); nothing where dbt works in the warehouse."""
+        return None
+
+    def after_dbt_build(self, candidates_schema: str, invocation_id: str | None) -> None:
+        """Bring what the build `invocation_id` wrote (its `candidates_schema` and the tables the gate reads)
+        to where gate and publication run (Spark); nothing where dbt works in the warehouse."""
+        return None
+
     @abstractmethod
     def dbt_env(self) -> dict[str, str]:
         """The variables dbt_project/profiles.yml reads for this warehouse (KAM_DBT_TARGET and the connection)."""

@@ -1,0 +1,131 @@
+"""The worked example through the whole pipeline on DuckDB and on Spark (KAM_WAREHOUSE=spark, a local
+session), two nights each (D-1, then D: the second night builds incrementally and reads the first
+night's published history back): every published table, its column types and comments, the run row,
+the gate's decisions and the export files must be the same (docs/decisions/0028)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from kam.publish.exposures import reporting_tables
+from kam.warehouse.reporting_db import open_reporting_db
+from tests.support.pipeline_run import csv_differences, differences, published_tables, run_pipeline, settings_for
+
+pytestmark = [pytest.mark.spark, pytest.mark.slow]
+
+EXAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "examples" / "small"
+AS_OF = "2026-10-15"
+NIGHTS = ((date.fromisoformat(AS_OF) - timedelta(days=1)).isoformat(), AS_OF)
+RUN_COLUMNS = ("as_of_date", "status", "failed_checks", "warnings", "row_counts", "source_watermarks")
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory):
+    if not EXAMPLE.exists():
+        pytest.skip(f"worked example not found at {EXAMPLE}")
+    nights = {}
+    for engine in ("duckdb", "spark"):
+        home = tmp_path_factory.mktemp(f"{engine}_nights")
+        settings = settings_for(home, EXAMPLE, str(home / "warehouse.duckdb") if engine == "duckdb" else "spark")
+        for as_of in NIGHTS:
+            nights[engine] = run_pipeline(settings, as_of, unit_tests=False)
+    return nights["duckdb"], nights["spark"]
+
+
+def _reporting_catalog(reporting_db: str) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
+    """(table, column or None for the table) -> (data type, comment) of every table of the BI file."""
+    con = open_reporting_db(reporting_db)
+    try:
+        where = "database_name = current_database() and schema_name = 'reporting'"
+        return {
+            (table, column): (data_type, comment)
+            for table, column, data_type, comment in con.execute(
+                f"select table_name, column_name, data_type, comment from duckdb_columns() where {where} "
+                f"union all select table_name, null, null, comment from duckdb_tables() where {where}"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+
+
+def test_spark_publishes_the_same_rows_as_duckdb(runs):
+    duck, spark = runs
+    duck_tables, spark_tables = published_tables(duck.settings), published_tables(spark.settings)
+    assert set(duck_tables) == set(spark_tables)
+    assert all(rows for _, rows in duck_tables.values())  # two nights: segment changes and history have rows
+    problems = []
+    for table in sorted(duck_tables):
+        if table != "pipeline_runs":
+            problems += differences(table, duck_tables[table], spark_tables[table], "Spark")
+    assert problems == []
+
+
+def test_the_published_columns_have_the_same_types_and_comments(runs):
+    duck, spark = runs
+    on_duck = _reporting_catalog(duck.settings.reporting_db)
+    assert on_duck[("customer_segments", "revenue_12m")][0] == "DECIMAL(18,2)"
+    assert on_duck[("kam_workload", None)][1]  # the dbt description reached BI
+    assert _reporting_catalog(spark.settings.reporting_db) == on_duck
+
+
+def test_both_engines_record_the_same_runs(runs):
+    records = []
+    for run in runs:
+        columns, rows = published_tables(run.settings)["pipeline_runs"]
+        records.append(sorted(tuple(row[columns.index(c)] for c in RUN_COLUMNS) for row in rows))
+    assert records[0] == records[1]
+    assert [r[1] for r in records[0]] == ["published", "published"]
+
+
+def test_both_gates_decide_and_word_alike(runs):
+    duck, spark = runs
+
+    def decisions(gate):
+        return {c["name"]: (c["passed"], c["blocking"], c["observed"]) for c in gate["checks"]}
+
+    assert decisions(spark.gate) == decisions(duck.gate)
+    assert {w["name"]: w["message"] for w in spark.gate["warnings"]} == {
+        w["name"]: w["message"] for w in duck.gate["warnings"]
+    }
+
+
+def test_the_export_files_are_byte_identical(runs):
+    duck, spark = runs
+    names = sorted(p.name for p in duck.export_dir.iterdir())
+    assert names == sorted(p.name for p in spark.export_dir.iterdir())
+    csv_files = [name for name in names if name.endswith(".csv")]
+    assert csv_files == [
+        "customer_segments.csv",
+        "kam_workload.csv",
+        "key_accounts.csv",
+        "segment_changes.csv",
+        "win_back_list.csv",
+    ]
+    unequal = [n for n in csv_files if (duck.export_dir / n).read_bytes() != (spark.export_dir / n).read_bytes()]
+    assert unequal == [], csv_differences(duck.export_dir, spark.export_dir)
+    manifests = [json.loads((run.export_dir / "manifest.json").read_text()) for run in runs]
+    assert {f: v["rows"] for f, v in manifests[0]["files"].items()} == {
+        f: v["rows"] for f, v in manifests[1]["files"].items()
+    }
+
+
+def test_dbt_builds_every_model_and_test_on_spark_as_on_duckdb(runs):
+    results = []
+    for run in runs:
+        run_results = json.loads((run.settings.home / "dbt" / "target" / "run_results.json").read_text())
+        results.append({r["unique_id"]: r["status"] for r in run_results["results"]})
+    assert results[1] == results[0]
+    assert sum(uid.startswith("model.") for uid in results[1]) >= 30
+
+
+def test_spark_held_the_build_and_the_serving_duckdb_the_rest(runs):
+    _, spark = runs
+    spark_dir = spark.settings.home / "spark"
+    assert (spark_dir / "metastore").is_dir() and (spark_dir / "tables").is_dir()
+    assert sorted(p.name for p in (spark_dir / "outbox" / "marts").iterdir()) == sorted(reporting_tables())
+    assert not (spark.settings.home / "warehouse.duckdb").exists()  # no DuckDB file named after the warehouse
+    assert spark.settings.landing.exists()
