@@ -10,6 +10,10 @@ VARS ?=
 FROM ?=
 TO ?=
 SCALE ?= 1m
+# The warehouse `make bench` measures: duckdb, or spark (beside the DuckDB figures of bench_<scale>.json).
+ENGINE ?= duckdb
+# KAM_WAREHOUSE=spark starts a local Spark (a JVM): make run/backfill install Java 17 first when it is missing.
+JAVA_FOR_SPARK = $(if $(filter spark,$(KAM_WAREHOUSE)),bash tests/spark/install_java.sh --required)
 # pytest-xdist workers for `make test` (each test file runs whole on one worker; CI has 2 cores).
 TEST_WORKERS ?= 2
 
@@ -57,11 +61,13 @@ demo-data: install
 # the metadata DB and sets the pool under its run lock (one run per warehouse).
 # VARS='{"max_row_change": 0.4}': dbt var overrides for this run (also the gate's thresholds).
 run: install
+	$(JAVA_FOR_SPARK)
 	$(BIN)/python -m kam.cli.run_nightly $(if $(AS_OF),--as-of $(AS_OF)) $(if $(VARS),--vars '$(VARS)')
 
 # The nights FROM..TO in order, one run each (as make run); resumes after the last published date.
 backfill: install
 	@test -n "$(FROM)" -a -n "$(TO)" || (echo "usage: make backfill FROM=YYYY-MM-DD TO=YYYY-MM-DD [VARS='{...}']"; exit 2)
+	$(JAVA_FOR_SPARK)
 	$(BIN)/python -m kam.cli.backfill --from $(FROM) --to $(TO) $(if $(VARS),--vars '$(VARS)')
 
 # The dbt docs site, offline and self-contained, into $(KAM_HOME)/docs/index.html (every published night
@@ -79,6 +85,7 @@ test: install lint airflow-db
 	bash tests/postgres/install_postgres.sh
 	bash tests/browser/install_chromium.sh
 	bash tests/export_tools/install_libreoffice.sh
+	bash tests/spark/install_java.sh
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 # The fault suite with figures: every bad-input kind plus the night-level families
@@ -87,7 +94,8 @@ reliability: install airflow-db
 	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m tests.reliability.report
 
 bench: install
-	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m bench.run --scale $(SCALE) $(BENCH_ARGS)
+	$(if $(filter spark,$(ENGINE)),bash tests/spark/install_java.sh --required)
+	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m bench.run --scale $(SCALE) --engine $(ENGINE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VAR) dbt_project/target dbt_project/logs

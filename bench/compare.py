@@ -1,5 +1,7 @@
 """The benchmark's equality checks, in DuckDB: the pandas reference against `marts.customer_segments`
-(`compare_reference`), and every `marts` table of two warehouses row for row (`compare_warehouses`).
+(`compare_reference`), and every `marts` table of two warehouses row for row (`compare_warehouses`;
+between two engines with doubles to `float_digits` significant digits: a sum of doubles in another
+order may differ in its last bits).
 """
 
 from __future__ import annotations
@@ -72,20 +74,32 @@ def _tables(con: duckdb.DuckDBPyConnection, catalog: str, schema: str) -> list[s
     ]
 
 
-def _compared_columns(con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str) -> list[str]:
-    """The table's columns but the night's stamp (`NIGHT_STAMP_COLUMN`: when a row was written, not what it holds)."""
-    return [
-        '"' + r[0] + '"'
-        for r in con.execute(
-            "select column_name from information_schema.columns where table_catalog = ? and table_schema = ? "
-            "and table_name = ? and column_name <> ? order by ordinal_position",
-            [catalog, schema, table, NIGHT_STAMP_COLUMN],
-        ).fetchall()
-    ]
+FLOAT_TYPES = ("DOUBLE", "FLOAT", "REAL")
 
 
-def compare_warehouses(left: Path | str, right: Path | str, schema: str = "marts") -> dict:
-    """Tables of `schema` present in both warehouses and equal as multisets of rows."""
+def _compared_columns(
+    con: duckdb.DuckDBPyConnection, catalog: str, schema: str, table: str, float_digits: int | None = None
+) -> list[str]:
+    """The table's columns but the night's stamp (`NIGHT_STAMP_COLUMN`: when a row was written, not what it holds);
+    with `float_digits`, a double column as its text to that many significant digits."""
+    columns = []
+    for name, data_type in con.execute(
+        "select column_name, data_type from information_schema.columns where table_catalog = ? "
+        "and table_schema = ? and table_name = ? and column_name <> ? order by ordinal_position",
+        [catalog, schema, table, NIGHT_STAMP_COLUMN],
+    ).fetchall():
+        quoted = '"' + name + '"'
+        if float_digits is not None and data_type in FLOAT_TYPES:
+            quoted = f"printf('%.{int(float_digits)}g', {quoted}) as {quoted}"
+        columns.append(quoted)
+    return columns
+
+
+def compare_warehouses(
+    left: Path | str, right: Path | str, schema: str = "marts", float_digits: int | None = None
+) -> dict:
+    """Tables of `schema` present in both warehouses and equal as multisets of rows (doubles to `float_digits`
+    significant digits when given)."""
     con = duckdb.connect()
     try:
         con.execute(f"attach {_quote(left)} as l (read_only)")
@@ -100,7 +114,7 @@ def compare_warehouses(left: Path | str, right: Path | str, schema: str = "marts
                 }
                 continue
             a, b = f"l.{schema}.{name}", f"r.{schema}.{name}"
-            columns = ", ".join(_compared_columns(con, "l", schema, name))
+            columns = ", ".join(_compared_columns(con, "l", schema, name, float_digits))
             only_left = con.execute(
                 f"select count(*) from (select {columns} from {a} except all select {columns} from {b})"
             ).fetchone()[0]

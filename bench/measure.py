@@ -1,7 +1,9 @@
 """Run one benchmark stage as a subprocess and measure it.
 
 Wall time (monotonic clock), CPU time (user + system of the finished children,
-the `RUSAGE_CHILDREN` delta around the run) and peak memory: the greatest sum of
+the `RUSAGE_CHILDREN` delta around the run, or, when more, the last CPU times sampled
+of every process of the tree: a process nobody waits for, like pyspark's JVM, is
+missing from `RUSAGE_CHILDREN`) and peak memory: the greatest sum of
 the resident set sizes of the whole process tree (the stage's process and every
 descendant, also one that was reparented after it was first seen), sampled with
 psutil every `SAMPLE_SECONDS`. With `memory_limit_mb` the tree is killed as soon
@@ -52,6 +54,13 @@ def _tree(root: psutil.Process, known: set[psutil.Process]) -> set[psutil.Proces
     return found
 
 
+def _cpu_seconds(process: psutil.Process) -> float | None:
+    with contextlib.suppress(psutil.Error):
+        times = process.cpu_times()
+        return times.user + times.system
+    return None
+
+
 def tree_rss(processes: set[psutil.Process]) -> int:
     """Bytes resident in `processes` now (processes that vanish count 0)."""
     total = 0
@@ -62,7 +71,8 @@ def tree_rss(processes: set[psutil.Process]) -> int:
 
 
 class PeakSampler(threading.Thread):
-    """Samples the tree RSS of `pid` until stopped; `peak` holds the greatest sum seen.
+    """Samples the tree RSS of `pid` until stopped; `peak` holds the greatest sum seen, `cpu_s` the CPU
+    seconds of every process of the tree as last seen (up to one interval short per process).
 
     Above `limit_bytes` it kills the whole tree and sets `exceeded`.
     """
@@ -74,6 +84,7 @@ class PeakSampler(threading.Thread):
         self.peak = 0
         self.exceeded = False
         self._known: set[psutil.Process] = set()
+        self._cpu: dict[psutil.Process, float] = {}
         self._stop_event = threading.Event()
         try:
             self._root = psutil.Process(pid)
@@ -84,6 +95,10 @@ class PeakSampler(threading.Thread):
         while self._root is not None and not self._stop_event.is_set():
             self._known = _tree(self._root, self._known)
             rss = tree_rss(self._known)
+            for process in self._known:
+                seconds = _cpu_seconds(process)
+                if seconds is not None:
+                    self._cpu[process] = seconds
             self.peak = max(self.peak, rss)
             if self.limit_bytes is not None and rss > self.limit_bytes:
                 self.exceeded = True
@@ -92,6 +107,10 @@ class PeakSampler(threading.Thread):
                         process.kill()
                 return
             self._stop_event.wait(self.interval)
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self._cpu.values())
 
     def stop(self) -> int:
         self._stop_event.set()
@@ -124,7 +143,7 @@ def measure(
         peak = sampler.stop()
     return Measurement(
         wall_s=round(wall, 3),
-        cpu_s=round(_children_cpu() - cpu_before, 3),
+        cpu_s=round(max(_children_cpu() - cpu_before, sampler.cpu_s), 3),
         peak_rss_mb=round(peak / MB, 1),
         returncode=returncode,
         log=str(log_path),

@@ -1,13 +1,16 @@
 """The benchmark's results: one JSON document and the same as a Markdown table.
 
 `write_results(result, folder)` writes `<folder>/bench_<scale>.json` and
-`<folder>/bench_<scale>.md`; `markdown(result)` is what the runner prints.
+`<folder>/bench_<scale>.md` (a Spark run: `bench_<scale>_spark.*`, with the DuckDB run of
+the same scale beside it); `markdown(result)` is what the runner prints.
 """
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+
+from bench.side_by_side import side_by_side
 
 
 def _fmt(value, digits: int = 2) -> str:
@@ -26,11 +29,14 @@ def _status(passed: bool | None) -> str:
 
 def markdown(result: dict) -> str:
     """The measurements, the checks and the targets as Markdown."""
+    spark = result.get("engine") == "spark"
     lines = [
-        f"# Benchmark {result['scale']} ({result['order_lines']:,} order lines, "
+        f"# Benchmark {result['scale']}{' on Spark' if spark else ''} ({result['order_lines']:,} order lines, "
         f"{result['customers']:,} customers), as-of {result['as_of']}",
         "",
-        f"{result['machine']}; DuckDB threads {result['duckdb_threads']}, "
+        f"{result['machine']}; "
+        + (f"Spark master {result['spark_master']}; " if spark else "")
+        + f"DuckDB threads {result['duckdb_threads']}, "
         f"memory limit {result['duckdb_memory_limit']} (extraction {result.get('extract_memory_limit', '2GB')}); "
         f"pandas reference capped at {result.get('reference_memory_limit_gb', 'n/a')} GB; started {result['started_at']}",
         "",
@@ -64,6 +70,8 @@ def markdown(result: dict) -> str:
             lines.append(
                 f"| {row['section']}: {row['stage']} | {_fmt(row['dbt']['elapsed_s'])} | {per_type} | {slowest} |"
             )
+    if spark:
+        return "\n".join(lines) + "\n\n" + side_by_side(result, result.get("duckdb"))
     lines += ["", "| target | value | limit | status |", "|---|---:|---|---|"]
     for t in result["targets"]:
         status = _status(t["passed"]) + ("" if t["binding"] else f" (informative: binds at {t['scale']})")
@@ -96,8 +104,8 @@ def _runner_line(result: dict) -> list[str]:
 def write_results(result: dict, folder: Path) -> tuple[Path, Path]:
     """Write the JSON and the Markdown of `result`; returns both paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    json_path = folder / f"bench_{result['scale']}.json"
-    md_path = folder / f"bench_{result['scale']}.md"
+    name = f"bench_{result['scale']}" + ("" if result.get("engine", "duckdb") == "duckdb" else f"_{result['engine']}")
+    json_path, md_path = folder / f"{name}.json", folder / f"{name}.md"
     json_path.write_text(json.dumps(result, indent=1, default=str) + "\n")
     md_path.write_text(markdown(result))
     return json_path, md_path

@@ -1,13 +1,15 @@
 """`make bench`: the nightly pipeline at scale, measured stage by stage (wall, CPU, peak RSS).
 
-    python -m bench.run --scale 1m|10m|100m|<N>[k|m] [--stages generate,first,...] [--no-dag]
-                        [--work DIR] [--keep] [--results DIR] [--reference-memory-gb N]
+    python -m bench.run --scale 1m|10m|100m|<N>[k|m] [--engine duckdb|spark] [--stages generate,first,...]
+                        [--no-dag] [--work DIR] [--keep] [--results DIR] [--reference-memory-gb N]
 
 Two nights on a generated drop in a temporary folder, checked against a pandas reference and a full
 refresh, the whole DAG on both nights and on the worked example; results in bench/results/. With
 `--work DIR --stages ...` a run is done in parts: each invocation reuses what the earlier ones left in
-DIR (drops, the stage-by-stage warehouse, rows) and writes the merged results. Exit 1 when a stage
-fails or an equality does not hold.
+DIR (drops, the stage-by-stage warehouse, rows) and writes the merged results. `--engine spark` runs the
+nights on KAM_WAREHOUSE=spark (the parts in SPARK_STAGES) into bench_<scale>_spark.{json,md}, beside the
+DuckDB figures of bench_<scale>.json (bench.side_by_side). Exit 1 when a stage fails or an equality
+does not hold.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import psutil
 from bench.compare import compare_reference, compare_warehouses
 from bench.measure import measure
 from bench.report import markdown, write_results
+from bench.side_by_side import COPY_BACK, HANDOFF
 from bench.targets import DAG, evaluate
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -47,10 +50,19 @@ STAGES = {
     "next": "the next night stage by stage (needs the first night)",
     "refresh": "dbt build --full-refresh of the next night on a copy, compared (needs the next night)",
     "recheck": "the pandas reference of the next night, compared (needs the next night)",
+    "parity": "the next night's marts equal those of the DuckDB run of bench_<scale>.json (spark only)",
     "dag": "kam_nightly whole DAG runs of both nights in a fresh home, compared with the stage run",
     "example": "kam_nightly whole DAG run on the worked example (fixed cost), in its own home",
     "parse": "DagBag(dags/) in a fresh process",
 }
+ENGINES = ("duckdb", "spark")
+# Spark measures its nights and whole DAG runs; the engine-free parts (floor, pandas reference, DAG parse) and
+# DuckDB's incremental-vs-full-refresh check are bench_<scale>.json's. `parity` compares with that DuckDB run.
+SPARK_STAGES = ("generate", "first", "next", "parity", "dag", "example")
+# The serving DuckDB of a KAM_HOME, where the marts are compared (Spark's marts are copied into it).
+SERVING_DB = {"duckdb": "warehouse.duckdb", "spark": "landing.duckdb"}
+# Doubles of two engines compared to this many significant digits (the order of a sum moves the last bits).
+PARITY_FLOAT_DIGITS = 12
 WITH_AIRFLOW = ("dag", "example")
 THREE_RULES_SELECT = ["+int_customer_abc", "+int_customer_xyz", "+int_customer_lapse"]
 # Variables the runner sets itself: an outer value (e.g. make's KAM_HOME=var) must not leak in.
@@ -104,8 +116,11 @@ def stage_env(home: Path, drop: Path, **extra: str) -> dict[str, str]:
 class Bench:
     """Runs the measured stages of one scale and collects the rows (each tagged with its part of the run)."""
 
-    def __init__(self, work: Path, lines: int, reference_memory_gb: float | None = None) -> None:
+    def __init__(
+        self, work: Path, lines: int, reference_memory_gb: float | None = None, engine: str = "duckdb"
+    ) -> None:
         self.work = work
+        self.engine = engine
         self.lines = lines
         self.reference_memory_gb = reference_memory_gb
         self.rows: list[dict] = []
@@ -170,11 +185,16 @@ class Bench:
         self.checks[name] = {**result, "part": self.part}
 
     def night(self, section: str, env: dict[str, str], as_of: date, run_id: str, before_gate=None) -> None:
-        """Extraction, dbt build, gate, publish, export for `as_of`."""
+        """Extraction, dbt build, gate, publish, export for `as_of`; on Spark also the Parquet hand-off before
+        the build and the copy of its marts back into the serving DuckDB after it."""
         d = as_of.isoformat()
         started = datetime.now(UTC).isoformat()
         self.step(section, "extraction", ["extract", "--as-of", d, "--run-id", run_id], env)
+        if self.engine == "spark":
+            self.step(section, HANDOFF, ["handoff", "--as-of", d], env)
         self.step(section, "dbt build", ["dbt", "--as-of", d], env)
+        if self.engine == "spark":
+            self.step(section, COPY_BACK, ["copy_back", "--as-of", d], env)
         if before_gate is not None:
             before_gate()
         self.step(section, "gate", ["gate", "--as-of", d, "--run-id", run_id, "--started-at", started], env)
@@ -219,12 +239,14 @@ def copy_warehouse(source: Path, target: Path) -> None:
         shutil.copy2(wal, target.with_name(target.name + ".wal"))
 
 
-def select_stages(text: str | None, with_dag: bool = True) -> list[str]:
-    """The parts named in `text` (comma-separated; all when None) in run order; `--no-dag` drops the Airflow ones."""
-    names = list(STAGES) if text is None else [n.strip() for n in text.split(",") if n.strip()]
-    unknown = sorted(set(names) - set(STAGES))
+def select_stages(text: str | None, with_dag: bool = True, engine: str = "duckdb") -> list[str]:
+    """The parts named in `text` (comma-separated; all of the engine's when None) in run order; `--no-dag` drops
+    the Airflow ones."""
+    known = list(SPARK_STAGES) if engine == "spark" else [n for n in STAGES if n != "parity"]
+    names = known if text is None else [n.strip() for n in text.split(",") if n.strip()]
+    unknown = sorted(set(names) - set(known))
     if unknown:
-        raise ValueError(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGES)}")
+        raise ValueError(f"unknown stage(s) {', '.join(unknown)} on {engine}; choose from {', '.join(known)}")
     return [n for n in STAGES if n in names and (with_dag or n not in WITH_AIRFLOW)]
 
 
@@ -244,6 +266,7 @@ def plan_problems(selected: list[str], state: dict, drop_ready: bool, as_of: dat
         "next": (lambda n: n == first, f"the stage warehouse at the first night {first}: add first"),
         "refresh": (lambda n: n == second, f"the stage warehouse at the next night {second}: add next"),
         "recheck": (lambda n: n == second, f"the stage warehouse at the next night {second}: add next"),
+        "parity": (lambda n: n == second, f"the stage warehouse at the next night {second}: add next"),
     }
     for name in selected:
         if name in needs and not needs[name][0](night):
@@ -252,16 +275,50 @@ def plan_problems(selected: list[str], state: dict, drop_ready: bool, as_of: dat
     return problems
 
 
-def _load_state(work: Path, scale: str, as_of: date) -> dict:
+def _load_state(work: Path, scale: str, as_of: date, engine: str = "duckdb") -> dict:
     path = work / STATE_FILE
     state = json.loads(path.read_text()) if path.exists() else {}
-    if state and (state.get("scale"), state.get("as_of")) != (scale, as_of.isoformat()):
-        raise ValueError(f"{work} holds a run of {state.get('scale')} as-of {state.get('as_of')}: use another --work")
-    return state or {"scale": scale, "as_of": as_of.isoformat(), "stages_night": None, "rows": [], "checks": {}}
+    held = (state.get("scale"), state.get("as_of"), state.get("engine", "duckdb"))
+    if state and held != (scale, as_of.isoformat(), engine):
+        raise ValueError(f"{work} holds a {held[2]} run of {held[0]} as-of {held[1]}: use another --work")
+    return state or {
+        "scale": scale,
+        "as_of": as_of.isoformat(),
+        "engine": engine,
+        "stages_night": None,
+        "rows": [],
+        "checks": {},
+    }
 
 
 def _save_state(work: Path, state: dict) -> None:
     (work / STATE_FILE).write_text(json.dumps(state, indent=1, default=str))
+
+
+def duckdb_result(scale: str, results_dir: Path) -> dict | None:
+    """The DuckDB run of `scale` (bench_<scale>.json) that a Spark run is set beside; None when there is none."""
+    path = results_dir / f"bench_{scale}.json"
+    return json.loads(path.read_text()) if path.exists() else None
+
+
+def parity_check(serving_db: Path, duckdb: dict | None, next_night: str) -> dict:
+    """The Spark next night's marts against those of the DuckDB run's stage warehouse (read only, never written)."""
+    if duckdb is None:
+        return {"equal": None, "skipped": "no DuckDB results file of this scale"}
+    state_file = Path(duckdb["work"]) / STATE_FILE
+    if not state_file.exists():
+        return {"equal": None, "skipped": f"the DuckDB run's work folder {duckdb['work']} is gone"}
+    if json.loads(state_file.read_text()).get("stages_night") != next_night:
+        return {"equal": None, "skipped": f"the DuckDB run's stage warehouse is not at the next night {next_night}"}
+    duckdb_marts = Path(duckdb["work"]) / "stages" / SERVING_DB["duckdb"]
+    result = _safe(lambda: compare_warehouses(duckdb_marts, serving_db, float_digits=PARITY_FLOAT_DIGITS))
+    return {**result, "duckdb_work": duckdb["work"]}
+
+
+def _beside(scale: str, results_dir: Path) -> dict | None:
+    """What the Spark results keep of the DuckDB run they are set beside: when, where, its rows."""
+    duckdb = duckdb_result(scale, results_dir)
+    return None if duckdb is None else {k: duckdb[k] for k in ("started_at", "work", "rows")}
 
 
 def _other_scales(scale: str, results_dir: Path) -> dict[str, list[dict]]:
@@ -287,26 +344,31 @@ def run_bench(
     stages: list[str] | None = None,
     as_of: date = DEFAULT_AS_OF,
     reference_memory_gb: float | None = None,
+    engine: str = "duckdb",
 ) -> dict:
     """The selected parts of one scale's run; writes and returns the result document (merged with earlier parts)."""
     started = time.perf_counter()
-    selected = list(STAGES) if stages is None else stages
+    selected = select_stages(None, engine=engine) if stages is None else stages
     next_day = as_of + timedelta(days=1)
     drop, next_drop = work / "drop", work / "drop_next"
-    state = _load_state(work, scale, as_of)
+    state = _load_state(work, scale, as_of, engine)
     problems = plan_problems(selected, state, (next_drop / "manifest_delta.json").exists(), as_of)
     if problems:
         raise ValueError("cannot run --stages " + ",".join(selected) + ": " + "; ".join(problems))
-    bench = Bench(work, lines, reference_memory_gb or default_reference_memory_gb())
+    bench = Bench(work, lines, reference_memory_gb or default_reference_memory_gb(), engine)
     print(
-        f"benchmark {scale}: {lines:,} order lines, as-of {as_of}, stages {','.join(selected)}, work {work}", flush=True
+        f"benchmark {scale} on {engine}: {lines:,} order lines, as-of {as_of}, stages {','.join(selected)}, "
+        f"work {work}",
+        flush=True,
     )
 
+    engine_env = {"KAM_WAREHOUSE": "spark"} if engine == "spark" else {}
     stages_home = work / "stages"
-    warehouse = stages_home / "warehouse.duckdb"
+    warehouse = stages_home / SERVING_DB[engine]
     refresh_home = work / "full_refresh"
     refresh_warehouse = refresh_home / "warehouse.duckdb"
-    first_env, next_env = stage_env(stages_home, drop), stage_env(stages_home, next_drop)
+    first_env = stage_env(stages_home, drop, **engine_env)
+    next_env = stage_env(stages_home, next_drop, **engine_env)
     dag_home = work / "dag"
 
     def part(name: str) -> bool:
@@ -386,13 +448,18 @@ def run_bench(
                 warehouse,
                 "reference equals ours (next night)",
             )
+    if part("parity"):
+        bench.check(
+            "Spark equals DuckDB (next night, marts)",
+            parity_check(warehouse, duckdb_result(scale, results_dir), next_day.isoformat()),
+        )
     if part("dag"):
         shutil.rmtree(dag_home, ignore_errors=True)
-        _dag_nights(bench, work, dag_home, drop, next_drop, as_of)
+        _dag_nights(bench, work, dag_home, drop, next_drop, as_of, engine_env)
         if state["stages_night"] == next_day.isoformat():
             bench.check(
                 "DAG run equals stage run (next night, marts)",
-                _safe(lambda: compare_warehouses(warehouse, dag_home / "warehouse.duckdb")),
+                _safe(lambda: compare_warehouses(warehouse, dag_home / SERVING_DB[engine])),
             )
         else:
             bench.check(
@@ -400,7 +467,7 @@ def run_bench(
                 {"equal": None, "skipped": "the stage warehouse is not at the next night"},
             )
     if part("example"):
-        _example_night(bench, work)
+        _example_night(bench, work, engine_env)
     if part("parse"):
         parse_out = work / "dag_parse.json"
         parse_row = bench.step(
@@ -432,23 +499,25 @@ def run_bench(
         "overhead_s": round(wall - measured, 1),
     }
     _save_state(work, state)
-    result = _result(scale, as_of, drop, next_drop, state, results_dir, bench.reference_memory_gb)
+    result = _result(scale, as_of, drop, next_drop, state, results_dir, bench.reference_memory_gb, engine)
     json_path, md_path = write_results(result, results_dir)
     print("\n" + markdown(result))
     print(f"results: {json_path}\n         {md_path}")
     return result
 
 
-def _dag_nights(bench: Bench, work: Path, dag_home: Path, drop: Path, next_drop: Path, as_of: date) -> None:
+def _dag_nights(
+    bench: Bench, work: Path, dag_home: Path, drop: Path, next_drop: Path, as_of: date, engine_env: dict[str, str]
+) -> None:
     """Both nights as whole kam_nightly runs in a fresh home (its Airflow DB prepared first, not measured)."""
-    dag_first = stage_env(dag_home, drop)
+    dag_first = stage_env(dag_home, drop, **engine_env)
     prepared = _safe(lambda: _prepare_airflow(dag_first, work / "logs" / "airflow_prepare.log") or {"equal": True})
     if not prepared.get("equal"):
         bench.check("airflow metadata DB ready", prepared)
         return
     for section, env, night in (
         ("first night", dag_first, as_of),
-        ("next night", stage_env(dag_home, next_drop), as_of + timedelta(days=1)),
+        ("next night", stage_env(dag_home, next_drop, **engine_env), as_of + timedelta(days=1)),
     ):
         bench.step(
             section,
@@ -460,14 +529,14 @@ def _dag_nights(bench: Bench, work: Path, dag_home: Path, drop: Path, next_drop:
         )
 
 
-def _example_night(bench: Bench, work: Path) -> None:
+def _example_night(bench: Bench, work: Path, engine_env: dict[str, str]) -> None:
     """A whole kam_nightly night on the worked example in its own KAM_HOME: the fixed cost of a night."""
     if not (EXAMPLE_DIR / "src").exists():
         print(f"  worked example not found at {EXAMPLE_DIR}: not measured", flush=True)
         return
     home = work / "example"
     shutil.rmtree(home, ignore_errors=True)
-    env = stage_env(home, EXAMPLE_DIR / "src")
+    env = stage_env(home, EXAMPLE_DIR / "src", **engine_env)
     prepared = _safe(lambda: _prepare_airflow(env, work / "logs" / "airflow_prepare_example.log") or {"equal": True})
     if not prepared.get("equal"):
         bench.check("airflow metadata DB ready (worked example)", prepared)
@@ -483,11 +552,20 @@ def _example_night(bench: Bench, work: Path) -> None:
 
 
 def _result(
-    scale: str, as_of: date, drop: Path, next_drop: Path, state: dict, results_dir: Path, cap_gb: float
+    scale: str,
+    as_of: date,
+    drop: Path,
+    next_drop: Path,
+    state: dict,
+    results_dir: Path,
+    cap_gb: float,
+    engine: str = "duckdb",
 ) -> dict:
     manifest = json.loads((drop / "manifest.json").read_text())
+    spark = engine == "spark"
     return {
         "scale": scale,
+        "engine": engine,
         "order_lines": manifest["order_lines"],
         "orders": manifest["orders"],
         "customers": manifest["customers"],
@@ -503,7 +581,15 @@ def _result(
         "reference_memory_limit_gb": cap_gb,
         "rows": state["rows"],
         "checks": state["checks"],
-        "targets": [t.to_dict() for t in evaluate(state["rows"], scale, _other_scales(scale, results_dir))],
+        **(
+            {"spark_master": os.environ.get("KAM_SPARK_MASTER", "local[2]"), "duckdb": _beside(scale, results_dir)}
+            if spark
+            else {}
+        ),
+        # issue 11's targets are DuckDB's; the Spark run is set beside the DuckDB one instead (bench.side_by_side)
+        "targets": []
+        if spark
+        else [t.to_dict() for t in evaluate(state["rows"], scale, _other_scales(scale, results_dir))],
         "runner": state["runner"],
         "work": str(drop.parent),
     }
@@ -551,6 +637,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="1m", help="order lines: 1m, 10m, 100m, 20k, ... (default 1m)")
     parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="the warehouse of the measured nights (default duckdb; spark: KAM_WAREHOUSE=spark, parts "
+        + ", ".join(SPARK_STAGES)
+        + ")",
+    )
+    parser.add_argument(
         "--stages",
         default=None,
         help="comma-separated parts to run (default all): " + ", ".join(f"{k} ({v})" for k, v in STAGES.items()),
@@ -569,13 +663,15 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lines = parse_scale(args.scale)
     try:
-        stages = select_stages(args.stages, with_dag=not args.no_dag)
+        stages = select_stages(args.stages, with_dag=not args.no_dag, engine=args.engine)
     except ValueError as exc:
         parser.error(str(exc))
-    work = args.work or Path(tempfile.mkdtemp(prefix=f"kam-bench-{args.scale}-"))
+    work = args.work or Path(tempfile.mkdtemp(prefix=f"kam-bench-{args.scale}-{args.engine}-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        result = run_bench(args.scale.lower(), lines, work, args.results, stages, args.as_of, args.reference_memory_gb)
+        result = run_bench(
+            args.scale.lower(), lines, work, args.results, stages, args.as_of, args.reference_memory_gb, args.engine
+        )
     except ValueError as exc:
         print(f"benchmark: {exc}", file=sys.stderr)
         return 2

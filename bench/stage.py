@@ -1,8 +1,11 @@
 """One stage of the benchmark in its own process, so it can be measured alone.
 
-    python -m bench.stage extract|dbt|gate|publish|export|floor|reference|dag_parse [options]
+    python -m bench.stage extract|handoff|dbt|copy_back|gate|publish|export|floor|reference|dag_parse [options]
 
-Pipeline stages are the `kam.pipeline` stages the DAG runs. Exit 0: done; 3: the gate blocked.
+Pipeline stages are the `kam.pipeline` stages the DAG runs. On Spark two steps of the warehouse seam run as
+stages of their own: `handoff` (`Warehouse.before_dbt_build`: the Parquet inbox, so the build's own call
+finds it up to date) and `copy_back` (`Warehouse.after_dbt_build`: the outbox into the serving DuckDB, which
+the gate stage then does not repeat for the same build). Exit 0: done; 3: the gate blocked.
 """
 
 from __future__ import annotations
@@ -21,6 +24,15 @@ def _gate_file(home: Path, as_of: str) -> Path:
 
 def _dbt_file(home: Path, as_of: str) -> Path:
     return home / "bench" / f"dbt_{as_of}.json"
+
+
+def _saved_dbt(home: Path, as_of: str) -> dict:
+    dbt_file = _dbt_file(home, as_of)
+    return json.loads(dbt_file.read_text()) if dbt_file.exists() else {"failures": [], "outcome": None}
+
+
+def _invocation_id(dbt: dict) -> str | None:
+    return (dbt.get("outcome") or {}).get("invocation_id")
 
 
 def _plan(args):
@@ -54,12 +66,32 @@ def stage_dbt(args) -> int:
     return dbt["returncode"]
 
 
+def stage_handoff(args) -> int:
+    """The night's raw changes and the published tables to where dbt runs (Spark's Parquet inbox)."""
+    from kam.warehouse import open_warehouse
+
+    settings, _ = _plan(args)
+    with open_warehouse(settings, purpose="kam-bench") as warehouse:
+        warehouse.before_dbt_build()
+    return 0
+
+
+def stage_copy_back(args) -> int:
+    """What the build wrote (Spark's outbox) into the serving DuckDB (once per build: the gate does not copy again)."""
+    from kam.warehouse import open_warehouse
+
+    settings, plan = _plan(args)
+    invocation_id = _invocation_id(_saved_dbt(settings.home, args.as_of))
+    with open_warehouse(settings, purpose="kam-bench") as warehouse:
+        warehouse.after_dbt_build(plan.candidates_schema, invocation_id)  # the gate's call then finds it done
+    return 0
+
+
 def stage_gate(args) -> int:
     from kam import pipeline
 
     settings, plan = _plan(args)
-    dbt_file = _dbt_file(settings.home, args.as_of)
-    dbt = json.loads(dbt_file.read_text()) if dbt_file.exists() else {"failures": [], "outcome": None}
+    dbt = _saved_dbt(settings.home, args.as_of)
     verdict = pipeline.gate(
         settings, plan, run_id=args.run_id, dbt_failures=dbt["failures"], dbt_outcome=dbt["outcome"]
     )
@@ -171,7 +203,9 @@ def stage_dag_parse(args) -> int:
 
 STAGES = {
     "extract": stage_extract,
+    "handoff": stage_handoff,
     "dbt": stage_dbt,
+    "copy_back": stage_copy_back,
     "gate": stage_gate,
     "publish": stage_publish,
     "export": stage_export,

@@ -72,3 +72,25 @@ def test_warehouses_equal_and_different(tmp_path):
     assert diff["equal"] is False
     assert diff["tables"]["customer_segments"] == {"equal": False, "rows": 3, "only_left": 1, "only_right": 1}
     assert diff["tables"]["only_here"] == {"equal": False, "problem": "missing in left"}
+
+
+def test_doubles_of_two_engines_are_compared_to_their_significant_digits(tmp_path):
+    def shares(path, share):
+        con = duckdb.connect(str(path))
+        con.execute("create schema marts")
+        con.execute("create table marts.abc_xyz_matrix (abc_xyz varchar, revenue_share double)")
+        con.execute("insert into marts.abc_xyz_matrix values ('AY', ?), ('BX', null)", [share])
+        con.close()
+        return path
+
+    duckdb_side = shares(tmp_path / "duckdb.duckdb", 0.3812778023972169)
+    spark_side = shares(tmp_path / "spark.duckdb", 0.38127780239721687)  # the last bits of the same share
+    elsewhere = shares(tmp_path / "other.duckdb", 0.3812778024)
+    assert compare_warehouses(duckdb_side, spark_side)["equal"] is False
+    assert compare_warehouses(duckdb_side, spark_side, float_digits=12)["equal"] is True
+    assert compare_warehouses(duckdb_side, elsewhere, float_digits=12)["tables"]["abc_xyz_matrix"] == {
+        "equal": False,
+        "rows": 2,
+        "only_left": 1,
+        "only_right": 1,
+    }

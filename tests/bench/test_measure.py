@@ -70,3 +70,21 @@ def test_peak_memory_counts_a_grandchild_whose_parent_exited(tmp_path):
     assert m.returncode == 0
     assert ready.exists()
     assert m.peak_rss_mb >= 300
+
+
+def test_cpu_time_counts_a_grandchild_nobody_waits_for(tmp_path):
+    # As pyspark's JVM: the middle process starts a grandchild busy for 1 s of CPU and exits without waiting for
+    # it, so those seconds never reach RUSAGE_CHILDREN; the root waits until the grandchild is done.
+    done = tmp_path / "done"
+    busy = (
+        "import pathlib, time\nend = time.process_time() + 1.0\nwhile time.process_time() < end: pass\n"
+        f"pathlib.Path({str(done)!r}).touch(); time.sleep(0.3)"
+    )
+    middle = f"import subprocess, sys, time; subprocess.Popen([sys.executable, '-c', {busy!r}]); time.sleep(0.3)"
+    root = (
+        f"import pathlib, subprocess, sys, time; subprocess.run([sys.executable, '-c', {middle!r}]); "
+        f"[time.sleep(0.05) for _ in range(600) if not pathlib.Path({str(done)!r}).exists()]; time.sleep(0.2)"
+    )
+    m = measure([sys.executable, "-c", root], {}, tmp_path / "unwaited.log")
+    assert (m.returncode, done.exists()) == (0, True)
+    assert m.cpu_s >= 0.9

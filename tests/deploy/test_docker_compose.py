@@ -123,3 +123,11 @@ def test_openlineage_events_go_to_a_file_in_the_kam_home_as_with_make_run():
     local = lineage_env(replace(load_settings(), home=Path(env["KAM_HOME"])))
     assert {key: env[key] for key in local} == local
     assert json.loads(env["AIRFLOW__OPENLINEAGE__TRANSPORT"])["log_file_path"] == "/opt/kam/openlineage.jsonl"
+
+
+def test_the_image_has_java_17_for_the_spark_warehouse():
+    """KAM_WAREHOUSE=spark starts pyspark's JVM: Debian's headless JRE is installed as root, then back to airflow."""
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    install = re.search(r"^USER root\nRUN (.+?)\nUSER airflow$", dockerfile, re.M | re.S)
+    assert install is not None
+    assert "apt-get install -y -qq --no-install-recommends openjdk-17-jre-headless" in install.group(1)

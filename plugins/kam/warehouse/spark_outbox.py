@@ -6,7 +6,8 @@ built, the staging orders the freshness check reads and the stored failing rows 
 schemas in the serving DuckDB with them in one transaction, with the marts' dbt descriptions as comments
 (what `persist_docs` writes on the other engines), so gate, publication and exports run as on DuckDB.
 An outbox of another build (dbt stopped before its end) is not taken: the schemas are emptied, so the
-gate blocks on missing tables instead of judging last night's (docs/decisions/0028).
+gate blocks on missing tables instead of judging last night's. A build is received once (`meta.spark_received`):
+a retried gate or the benchmark's own copy stage finds it done (docs/decisions/0028).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from kam.warehouse.comments import TableComments, comments_sql, quote_identifier
 log = logging.getLogger(__name__)
 
 INVOCATION_FOLDER = "_invocation"
+RECEIVED = "meta.spark_received"  # per candidates schema, the build received last
 #: the schemas a build writes to the outbox, with the candidates' suffix (`_backfill`): nothing else is replaced
 BUILD_SCHEMA = re.compile(r"^(marts|staging|test_failures)(_[a-z0-9]+)*$")
 
@@ -70,6 +72,12 @@ def receive_outbox(
         raise ValueError(f"receive_outbox: {candidates_schema!r} is not a candidates schema")
     written, listed = outbox_invocation(con, outbox)
     complete = invocation_id is not None and written == invocation_id
+    con.execute("create schema if not exists meta")
+    con.execute(f"create table if not exists {RECEIVED} (candidates_schema varchar primary key, invocation_id varchar)")
+    held = con.execute(f"select invocation_id from {RECEIVED} where candidates_schema = ?", [candidates_schema])
+    if complete and held.fetchone() == (invocation_id,):
+        log.info("Spark outbox of build %s: received already", invocation_id)
+        return {}
     if not complete:
         log.error(
             "the Spark outbox %s is of build %s, not of this build (%s): dbt did not reach its end; the build's "
@@ -94,6 +102,8 @@ def receive_outbox(
                 if schema == candidates_schema and folder.name in docs:
                     model = docs[folder.name]
                     con.execute(comments_sql(target, TableComments(model.description, dict(model.columns))))
+        con.execute(f"delete from {RECEIVED} where candidates_schema = ?", [candidates_schema])
+        con.execute(f"insert into {RECEIVED} values (?, ?)", [candidates_schema, invocation_id if complete else None])
         con.execute("commit")
     except BaseException:
         con.execute("rollback")

@@ -54,6 +54,7 @@ def test_the_build_replaces_its_schemas_with_comments_and_leaves_raw_alone(servi
     tables = serving.execute("select schema_name, table_name from duckdb_tables() order by all").fetchall()
     assert tables == [
         ("marts", "key_accounts"),
+        ("meta", "spark_received"),
         ("raw", "orders"),
         ("staging", "stg_erp__orders"),
         ("test_failures", "gate_class_a_share"),
@@ -86,3 +87,14 @@ def test_an_outbox_of_another_build_is_never_taken(serving, tmp_path):
 def test_a_backfill_receives_its_suffixed_schemas_only():
     assert build_schemas("marts_backfill") == ("marts_backfill", "staging_backfill", "test_failures_backfill")
     assert build_schemas("marts") == ("marts", "staging", "test_failures")
+
+
+def test_a_build_is_received_once_so_a_retried_gate_keeps_what_it_judged(serving, tmp_path):
+    outbox = tmp_path / "outbox"
+    _spark_writes(serving, outbox, "inv-1", {"marts.key_accounts": "select 'C1' as customer_id"})
+    assert receive_outbox(serving, outbox, "marts", "inv-1", DOCS) == {"marts.key_accounts": 1}
+    serving.execute("insert into marts.key_accounts values ('C2')")  # e.g. what a second copy would undo
+    assert receive_outbox(serving, outbox, "marts", "inv-1", DOCS) == {}
+    assert serving.execute("select count(*) from marts.key_accounts").fetchone() == (2,)
+    _spark_writes(serving, outbox, "inv-2", {"marts.key_accounts": "select 'C3' as customer_id"})
+    assert receive_outbox(serving, outbox, "marts", "inv-2", DOCS) == {"marts.key_accounts": 1}
