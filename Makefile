@@ -91,6 +91,7 @@ test: install lint airflow-db
 # The fault suite with figures: every bad-input kind plus the night-level families
 # (slow ones included), written to reliability_report.md.
 reliability: install airflow-db
+	bash tests/spark/install_java.sh --required
 	PYTHONPATH=$(CURDIR)/plugins:$(CURDIR) $(BIN)/python -m tests.reliability.report
 
 bench: install

@@ -36,8 +36,9 @@ def find_manifest(home: str | Path) -> Path | None:
     return max(found, key=lambda path: path.stat().st_mtime_ns) if found else None
 
 
-def read_model_docs(manifest: str | Path, models: Iterable[str]) -> dict[str, ModelDocs]:
-    """The docs of `models` (model names of the dbt project) in `manifest`; a model it lacks is left out."""
+def read_model_docs(manifest: str | Path, models: Iterable[str], as_written: bool = False) -> dict[str, ModelDocs]:
+    """The docs of `models` (model names of the dbt project) in `manifest`; a model it lacks is left out.
+    Stripped of surrounding white space, unless `as_written` (what dbt's persist_docs writes as comments)."""
     document = json.loads(Path(manifest).read_text(encoding="utf-8"))
     project = (document.get("metadata") or {}).get("project_name")
     wanted = set(models)
@@ -47,12 +48,11 @@ def read_model_docs(manifest: str | Path, models: Iterable[str]) -> dict[str, Mo
             continue
         if project and node.get("package_name") != project:
             continue
+        text = (lambda value: value or "") if as_written else (lambda value: (value or "").strip())
         docs[node["name"]] = ModelDocs(
             name=node["name"],
-            description=(node.get("description") or "").strip(),
-            columns={
-                name: (column.get("description") or "").strip() for name, column in (node.get("columns") or {}).items()
-            },
+            description=text(node.get("description")),
+            columns={name: text(column.get("description")) for name, column in (node.get("columns") or {}).items()},
         )
     return docs
 

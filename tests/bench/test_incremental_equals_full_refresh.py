@@ -46,7 +46,7 @@ def _plan(settings, as_of):
 def _build(settings, as_of, full_refresh=False):
     from kam import pipeline
 
-    dbt = pipeline.build(settings, _plan(settings, as_of), full_refresh=full_refresh, unit_tests=True)
+    dbt = pipeline.build(settings, _plan(settings, as_of), full_refresh=full_refresh)  # unit tests: the engine tests
     if dbt["returncode"] != 0:
         pytest.fail(f"dbt build (full refresh: {full_refresh}) as-of {as_of} failed:\n{dbt['output'][-4000:]}")
     return dbt

@@ -3,7 +3,7 @@
     python -m tests.reliability.report [--out reliability_report.md] [--catalogue-only]
 
 Runs every bad-input case of catalogue.py in-process (a fresh warehouse each), then the
-night-level families of test_nights.py through pytest with KAM_RELIABILITY_FULL=1 (every
+night-level families of test_nights.py and test_spark_nights.py through pytest with KAM_RELIABILITY_FULL=1 (every
 variant, slow ones included), and writes per family: cases tried, handled, good rows lost
 (must be 0), and a table per case. Exits 1 when a case is not handled or a good row is lost.
 """
@@ -32,6 +32,7 @@ NIGHT_FAMILIES = {  # test name prefix -> family
     "test_blocked_night": "blocked night",
     "test_two_concurrent": "concurrent runs",
     "test_sigkill": "kill in a stage",
+    "test_spark_nights": "Spark nights",
 }
 
 
@@ -85,6 +86,7 @@ def nights_section() -> tuple[list[str], bool]:
                 "-m",
                 "pytest",
                 "tests/reliability/test_nights.py",
+                "tests/reliability/test_spark_nights.py",
                 "-q",
                 "-p",
                 "no:cacheprovider",

@@ -57,7 +57,7 @@ class SparkWarehouse(DuckDBWarehouse):
     def after_dbt_build(self, candidates_schema: str, invocation_id: str | None) -> None:
         """The build's outbox into the serving DuckDB, the marts with their descriptions."""
         manifest = find_manifest(self.spark_settings.home)
-        docs = read_model_docs(manifest, self._outbox_models(candidates_schema)) if manifest else {}
+        docs = read_model_docs(manifest, self._outbox_models(candidates_schema), as_written=True) if manifest else {}
         receive_outbox(self.con, self.outbox, candidates_schema, invocation_id, docs)
 
     def _outbox_models(self, candidates_schema: str) -> list[str]:
