@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from tests.spark.engine_nights import nights_on_both_engines
-from tests.support.pipeline_run import csv_differences, differences, published_tables
+from tests.support.pipeline_run import differences, export_differences, published_tables
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -27,7 +27,4 @@ def test_spark_nights_publish_what_duckdb_nights_publish(tmp_path_factory):
         if table != "pipeline_runs":
             problems += differences(table, duck_tables[table], spark_tables[table], "Spark")
     assert problems == []
-    csv_names = sorted(p.name for p in duck.export_dir.glob("*.csv"))
-    assert csv_names and csv_names == sorted(p.name for p in spark.export_dir.glob("*.csv"))
-    unequal = [n for n in csv_names if (duck.export_dir / n).read_bytes() != (spark.export_dir / n).read_bytes()]
-    assert unequal == [], csv_differences(duck.export_dir, spark.export_dir)
+    assert export_differences(duck.export_dir, spark.export_dir, byte_identical=True) == []

@@ -13,7 +13,7 @@ import pytest
 from kam.publish.exposures import reporting_tables
 from kam.warehouse.reporting_db import open_reporting_db
 from tests.spark.engine_nights import nights_on_both_engines
-from tests.support.pipeline_run import csv_differences, differences, published_tables
+from tests.support.pipeline_run import differences, export_differences, published_tables
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -93,22 +93,7 @@ def test_both_gates_decide_and_word_alike(runs):
 
 def test_the_export_files_are_byte_identical(runs):
     duck, spark = runs
-    names = sorted(p.name for p in duck.export_dir.iterdir())
-    assert names == sorted(p.name for p in spark.export_dir.iterdir())
-    csv_files = [name for name in names if name.endswith(".csv")]
-    assert csv_files == [
-        "customer_segments.csv",
-        "kam_workload.csv",
-        "key_accounts.csv",
-        "segment_changes.csv",
-        "win_back_list.csv",
-    ]
-    unequal = [n for n in csv_files if (duck.export_dir / n).read_bytes() != (spark.export_dir / n).read_bytes()]
-    assert unequal == [], csv_differences(duck.export_dir, spark.export_dir)
-    manifests = [json.loads((run.export_dir / "manifest.json").read_text()) for run in runs]
-    assert {f: v["rows"] for f, v in manifests[0]["files"].items()} == {
-        f: v["rows"] for f, v in manifests[1]["files"].items()
-    }
+    assert export_differences(duck.export_dir, spark.export_dir, byte_identical=True) == []
 
 
 def test_dbt_builds_every_model_and_test_on_spark_as_on_duckdb(runs):

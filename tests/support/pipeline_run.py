@@ -4,6 +4,7 @@ engine-comparison tests (PostgreSQL, Spark), plus readers of what it published a
 from __future__ import annotations
 
 import csv
+import json
 import math
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -116,3 +117,33 @@ def _close_numbers(a: str, b: str) -> bool:
         return math.isclose(float(a), float(b), rel_tol=FLOAT_REL_TOLERANCE)
     except ValueError:
         return False
+
+
+EXPORT_CSVS = [
+    "customer_segments.csv",
+    "kam_workload.csv",
+    "key_accounts.csv",
+    "segment_changes.csv",
+    "win_back_list.csv",
+]
+
+
+def export_differences(duck_dir: Path, other_dir: Path, byte_identical: bool) -> list[str]:
+    """How the export folder `other_dir` differs from `duck_dir`'s: its files, the CSVs (byte for byte, or
+    beyond the last digits of a double) and the rows its manifest counts; [] when the same."""
+    names = sorted(p.name for p in duck_dir.iterdir())
+    if names != sorted(p.name for p in other_dir.iterdir()):
+        return [f"files differ: {names} vs {sorted(p.name for p in other_dir.iterdir())}"]
+    csv_files = [name for name in names if name.endswith(".csv")]
+    if csv_files != EXPORT_CSVS:
+        return [f"the CSVs are {csv_files}, not {EXPORT_CSVS}"]
+    if byte_identical:
+        problems = [f"{n} differs" for n in csv_files if (duck_dir / n).read_bytes() != (other_dir / n).read_bytes()]
+        problems += csv_differences(duck_dir, other_dir) if problems else []
+    else:
+        problems = csv_differences(duck_dir, other_dir)
+    rows = [
+        {f: v["rows"] for f, v in json.loads((d / "manifest.json").read_text())["files"].items()}
+        for d in (duck_dir, other_dir)
+    ]
+    return problems + ([f"manifest rows differ: {rows[0]} vs {rows[1]}"] if rows[0] != rows[1] else [])

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from kam.warehouse.duckdb_session import base_tables
 from kam.warehouse.reporting_schema import PUBLISHED, REPORTING
 
 log = logging.getLogger(__name__)
@@ -47,18 +48,9 @@ def run_file_name(run_id: str) -> str:
     return hashlib.sha1(run_id.encode()).hexdigest()[:20] + ".parquet"
 
 
-def _tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ? "
-        "and table_catalog = current_database() and table_type = 'BASE TABLE' order by table_name",
-        [schema],
-    ).fetchall()
-    return [r[0] for r in rows]
-
-
 def _extract_runs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
     """Per object, its extraction runs of meta.extract_runs: run_id -> a fingerprint of the run's row."""
-    if "extract_runs" not in _tables(con, "meta"):
+    if "extract_runs" not in base_tables(con, "meta"):
         return {}
     relation = con.execute("select * from meta.extract_runs")
     columns = [d[0] for d in relation.description]
@@ -71,7 +63,7 @@ def _extract_runs(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
 
 def _published_fingerprint(con: duckdb.DuckDBPyConnection) -> str | None:
     """What changes whenever a run publishes (a night or a backfill); None before the first."""
-    if "pipeline_runs" not in _tables(con, REPORTING):
+    if "pipeline_runs" not in base_tables(con, REPORTING):
         return None
     row = con.execute(
         f"select count(*), max(finished_at), max(run_id) from {REPORTING}.pipeline_runs where status = ?", [PUBLISHED]
@@ -106,8 +98,8 @@ def _hand_over_raw(con, inbox: Path, state: dict) -> dict[str, int]:
     written: dict[str, int] = {}
     runs = _extract_runs(con)
     handed = state.get("extract_runs", {})
-    history_tables = set(_tables(con, RAW_HISTORY))
-    for table in _tables(con, RAW):
+    history_tables = base_tables(con, RAW_HISTORY)
+    for table in sorted(base_tables(con, RAW)):
         current = inbox / RAW / table / CURRENT_FILE
         now, before = runs.get(table, {}), handed.get(table, {})
         if current.is_file() and now == before:
@@ -144,7 +136,7 @@ def _hand_over_history(con, folder: Path, table: str, changed: set[str]) -> int:
 def _hand_over_published(con, inbox: Path, state: dict) -> dict[str, int]:
     """reporting.* as published, when a newer run was published than the inbox holds."""
     published = _published_fingerprint(con)
-    tables = _tables(con, REPORTING)
+    tables = sorted(base_tables(con, REPORTING))
     folder = inbox / REPORTING
     if published == state.get("published_run") and sorted(inbox_tables_of(folder)) == tables:
         return {}

@@ -20,6 +20,7 @@ import duckdb
 
 from kam.dbt_docs import ModelDocs
 from kam.warehouse.comments import TableComments, comments_sql, quote_identifier
+from kam.warehouse.duckdb_session import base_tables
 
 log = logging.getLogger(__name__)
 
@@ -47,15 +48,6 @@ def outbox_invocation(con: duckdb.DuckDBPyConnection, outbox: Path) -> tuple[str
         return None, []
     row = con.execute(f"select max(invocation_id), max(tables) from read_parquet({_parquet(folder)})").fetchone()
     return row[0], [t for t in (row[1] or "").split(",") if t]
-
-
-def _serving_tables(con: duckdb.DuckDBPyConnection, schema: str) -> list[str]:
-    rows = con.execute(
-        "select table_name from information_schema.tables where table_schema = ? "
-        "and table_catalog = current_database()",
-        [schema],
-    ).fetchall()
-    return [r[0] for r in rows]
 
 
 def receive_outbox(
@@ -91,7 +83,7 @@ def receive_outbox(
     try:
         for schema in schemas:
             con.execute(f"create schema if not exists {schema}")
-            for table in _serving_tables(con, schema):
+            for table in sorted(base_tables(con, schema)):
                 con.execute(f"drop table {schema}.{quote_identifier(table)}")
             tables = sorted(t.split(".", 1)[1] for t in listed if complete and t.split(".", 1)[0] == schema)
             for table in tables:
