@@ -19,18 +19,19 @@
 {%- endmacro %}
 
 {% macro default__incremental_by_key(key, placeholder_column) -%}
-    {%- set settings = {'materialized': 'incremental', 'unique_key': key, 'incremental_strategy': 'delete+insert',
-                        'on_schema_change': 'sync_all_columns'} -%}
-    {%- if placeholder_column -%}
-        {%- do settings.update({'post_hook': "{{ delete_placeholder_rows(this, '" ~ placeholder_column ~ "') }}"}) -%}
-    {%- endif -%}
-    {{ return(settings) }}
+    {{ return(incremental_settings({'unique_key': key, 'incremental_strategy': 'delete+insert'}, placeholder_column)) }}
 {%- endmacro %}
 
 {% macro spark__incremental_by_key(key, placeholder_column) -%}
-    {%- set settings = {'materialized': 'incremental', 'incremental_strategy': 'insert_overwrite',
-                        'file_format': 'parquet', 'partition_by': ['_key_bucket'],
-                        'on_schema_change': 'sync_all_columns'} -%}
+    {{ return(incremental_settings({'incremental_strategy': 'insert_overwrite', 'file_format': 'parquet',
+                                    'partition_by': ['_key_bucket']}, placeholder_column)) }}
+{%- endmacro %}
+
+{#- The config every engine's incremental model shares, with the engine's `strategy` and the
+    post-hook that removes the placeholders (when the model has a `placeholder_column`). -#}
+{% macro incremental_settings(strategy, placeholder_column) -%}
+    {%- set settings = {'materialized': 'incremental', 'on_schema_change': 'sync_all_columns'} -%}
+    {%- do settings.update(strategy) -%}
     {%- if placeholder_column -%}
         {%- do settings.update({'post_hook': "{{ delete_placeholder_rows(this, '" ~ placeholder_column ~ "') }}"}) -%}
     {%- endif -%}

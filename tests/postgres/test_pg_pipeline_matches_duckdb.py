@@ -16,7 +16,6 @@ import pytest
 
 from kam.pg.roles import apply_bi_reader
 from kam.publish.exposures import reporting_tables
-from kam.warehouse.reporting_db import open_reporting_db
 from tests.integration.dbt_docs_reading import (
     doc_block,
     documented_columns,
@@ -24,7 +23,14 @@ from tests.integration.dbt_docs_reading import (
     model_description,
     remote_references,
 )
-from tests.support.pipeline_run import differences, export_differences, published_tables, run_pipeline, settings_for
+from tests.support.pipeline_run import (
+    differences,
+    export_differences,
+    published_tables,
+    reporting_catalog,
+    run_pipeline,
+    settings_for,
+)
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
@@ -195,21 +201,6 @@ def _pg_comments(url: str) -> dict[tuple[str, str | None], str | None]:
         con.close()
 
 
-def _duckdb_comments(reporting_db: str) -> dict[tuple[str, str | None], str | None]:
-    con = open_reporting_db(reporting_db)
-    try:
-        where = "database_name = current_database() and schema_name = 'reporting'"
-        return {
-            (table, column): comment
-            for table, column, comment in con.execute(
-                f"select table_name, column_name, comment from duckdb_columns() where {where} "
-                f"union all select table_name, null, comment from duckdb_tables() where {where}"
-            ).fetchall()
-        }
-    finally:
-        con.close()
-
-
 def test_bi_reader_sees_the_dbt_descriptions_as_comments_as_the_duckdb_reporting_db_holds_them(runs, pg_cluster):
     duck, pg = runs
     admin = _as_user(pg.settings.warehouse, pg_cluster.superuser, pg_cluster.password)
@@ -219,7 +210,7 @@ def test_bi_reader_sees_the_dbt_descriptions_as_comments_as_the_duckdb_reporting
 
     assert {key: on_pg[key] for key in documented_columns()} == documented_columns()
     assert on_pg[("kam_workload", None)] == model_description("marts", "kam_workload")
-    assert on_pg == _duckdb_comments(duck.settings.reporting_db)
+    assert on_pg == {key: comment for key, (_, comment) in reporting_catalog(duck.settings.reporting_db).items()}
 
 
 def test_each_engine_builds_the_docs_site_from_its_own_catalog(runs):

@@ -11,9 +11,8 @@ import math
 import pytest
 
 from kam.publish.exposures import reporting_tables
-from kam.warehouse.reporting_db import open_reporting_db
 from tests.spark.engine_nights import nights_on_both_engines
-from tests.support.pipeline_run import differences, export_differences, published_tables
+from tests.support.pipeline_run import differences, export_differences, published_tables, reporting_catalog
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -24,22 +23,6 @@ RUN_COLUMNS = ("as_of_date", "run_id", "status", "failed_checks", "warnings", "r
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
     return nights_on_both_engines(tmp_path_factory, (AS_OF,))
-
-
-def _reporting_catalog(reporting_db: str) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
-    """(table, column or None for the table) -> (data type, comment) of every table of the BI file."""
-    con = open_reporting_db(reporting_db)
-    try:
-        where = "database_name = current_database() and schema_name = 'reporting'"
-        return {
-            (table, column): (data_type, comment)
-            for table, column, data_type, comment in con.execute(
-                f"select table_name, column_name, data_type, comment from duckdb_columns() where {where} "
-                f"union all select table_name, null, null, comment from duckdb_tables() where {where}"
-            ).fetchall()
-        }
-    finally:
-        con.close()
 
 
 def test_spark_publishes_the_same_rows_as_duckdb(runs):
@@ -56,10 +39,10 @@ def test_spark_publishes_the_same_rows_as_duckdb(runs):
 
 def test_the_published_columns_have_the_same_types_and_comments(runs):
     duck, spark = runs
-    on_duck = _reporting_catalog(duck.settings.reporting_db)
+    on_duck = reporting_catalog(duck.settings.reporting_db)
     assert on_duck[("customer_segments", "revenue_12m")][0] == "DECIMAL(18,2)"
     assert on_duck[("kam_workload", None)][1]  # the dbt description reached BI
-    assert _reporting_catalog(spark.settings.reporting_db) == on_duck
+    assert reporting_catalog(spark.settings.reporting_db) == on_duck
 
 
 def test_both_engines_record_the_same_run(runs):

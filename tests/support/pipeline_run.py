@@ -14,6 +14,7 @@ from kam import pipeline
 from kam.config import load_settings
 from kam.publish.exposures import reporting_tables
 from kam.warehouse import open_warehouse
+from kam.warehouse.reporting_db import open_reporting_db
 
 RUN_ID = "scheduled__2026-10-16T02:00:00+00:00"
 STARTED_AT = datetime(2026, 10, 16, 2, 0, tzinfo=UTC)
@@ -147,3 +148,19 @@ def export_differences(duck_dir: Path, other_dir: Path, byte_identical: bool) ->
         for d in (duck_dir, other_dir)
     ]
     return problems + ([f"manifest rows differ: {rows[0]} vs {rows[1]}"] if rows[0] != rows[1] else [])
+
+
+def reporting_catalog(reporting_db: str) -> dict[tuple[str, str | None], tuple[str | None, str | None]]:
+    """(table, column or None for the table) -> (data type, comment) of every table of a DuckDB BI file."""
+    con = open_reporting_db(reporting_db)
+    try:
+        where = "database_name = current_database() and schema_name = 'reporting'"
+        return {
+            (table, column): (data_type, comment)
+            for table, column, data_type, comment in con.execute(
+                f"select table_name, column_name, data_type, comment from duckdb_columns() where {where} "
+                f"union all select table_name, null, null, comment from duckdb_tables() where {where}"
+            ).fetchall()
+        }
+    finally:
+        con.close()
